@@ -1,0 +1,73 @@
+"""The JSON API root: one NinjaAPI, one router per domain, one place mapping errors to HTTP."""
+
+import logging
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from gridbee.core.api import router as core_router
+from gridbee.core.errors import DomainError
+from gridbee.geo.api import router as geo_router
+
+log = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="GridBee API",
+    version="1",
+    description="GridBee (蜂格): reporting, routing and the closed loop for part-time grid workers.",
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _error(request, status: int, code: str, message: str, details=None):
+    body = {"code": code, "message": message}
+    if details is not None:
+        body["details"] = details
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request, exc: NinjaValidationError):
+    details = [
+        {
+            "field": ".".join(str(p) for p in err.get("loc", ()) if p not in {"query", "body"}),
+            "message": err.get("msg", ""),
+        }
+        for err in exc.errors
+    ]
+    return _error(request, 400, "invalid_input", _("Some fields are missing or invalid."), details)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    return _error(request, 401, "not_authenticated", _("Please log in first."))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request, exc):
+    log.exception("unhandled API error")
+    return _error(request, 500, "internal_error", _("Something went wrong on our side."))
+
+
+api.add_router("/", core_router)
+api.add_router("/geo/", geo_router)

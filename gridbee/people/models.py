@@ -1,0 +1,62 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Role
+from .validators import mask_mobile, normalize_mobile, validate_mobile
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, mobile: str, password: str | None = None, **fields) -> "User":
+        mobile = normalize_mobile(mobile)
+        validate_mobile(mobile)
+        user = self.model(mobile=mobile, **fields)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, mobile: str, password: str | None = None, **fields) -> "User":
+        fields.update(is_staff=True, is_superuser=True, role=Role.ADMIN)
+        return self.create_user(mobile, password, **fields)
+
+    def get_by_natural_key(self, mobile):
+        return self.get(mobile=normalize_mobile(mobile))
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in (用户), by mainland mobile number. Roles and scopes hang off it."""
+
+    mobile = models.CharField(
+        _("mobile number"), max_length=11, unique=True, validators=[validate_mobile]
+    )
+    name = models.CharField(_("name"), max_length=50, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTNER)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("may use the admin site"), default=False)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "mobile"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return f"{self.name or _('user')} ({self.masked_mobile})"
+
+    @property
+    def masked_mobile(self) -> str:
+        return mask_mobile(self.mobile)
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name
