@@ -79,11 +79,13 @@ class Grid(models.Model):
 
 
 class LayerRevision(models.Model):
-    """A counter bumped in the same transaction as every change to regions or grids, so each
-    process can tell cheaply that its routing index is stale, whoever made the change."""
+    """A token renewed in the same transaction as every change to regions or grids, so each
+    process can tell cheaply that its routing index is stale, whoever made the change. A random
+    token rather than a counter: after a rollback or a restore, a counter could repeat a value
+    that another process already holds for different data."""
 
     name = models.CharField(max_length=20, primary_key=True)
-    revision = models.BigIntegerField(default=0)
+    revision = models.CharField(max_length=32)
 
     def __str__(self) -> str:
         return f"{self.name}@{self.revision}"
