@@ -177,6 +177,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Assets are served by the app itself (no CDN: government intranets have no internet).
 WHITENOISE_USE_FINDERS = True

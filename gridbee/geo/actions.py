@@ -278,7 +278,7 @@ def _check_overlaps(codes, geoms, positions, replace, checked: _Checked, progres
     )
     tree = shapely.STRtree(all_geoms)
     shapely.prepare(all_geoms)
-    pairs = [tree.query(geoms, predicate=p) for p in ("overlaps", "contains")]
+    pairs = [tree.query(geoms, predicate=p) for p in ("overlaps", "contains", "within")]
     src = np.concatenate([p[0] for p in pairs])
     dst = np.concatenate([p[1] for p in pairs])
     keep = src != dst
@@ -287,11 +287,8 @@ def _check_overlaps(codes, geoms, positions, replace, checked: _Checked, progres
         return
     shared = shapely.area(shapely.intersection(geoms[src], all_geoms[dst]))
     shared_m2 = deg2_to_m2(shared, shapely.get_y(shapely.centroid(geoms[src])))
-    reported = set()
-    for s, d, m2 in zip(src.tolist(), dst.tolist(), shared_m2.tolist(), strict=True):
-        pair = (min(s, d), max(s, d))
-        if m2 > OVERLAP_TOLERANCE_M2 and pair not in reported:
-            reported.add(pair)
+    for s, d, m2 in sorted(zip(src.tolist(), dst.tolist(), shared_m2.tolist(), strict=True)):
+        if m2 > OVERLAP_TOLERANCE_M2:
             checked.add(positions[s], codes[s], f"overlaps grid {all_codes[d]} by {m2:.0f} m²")
 
 

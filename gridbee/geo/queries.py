@@ -43,9 +43,10 @@ def region_prefix(code: str) -> str:
     return code[:keep]
 
 
-def grids_in_bbox(bbox: tuple[float, float, float, float], limit: int = MAX_BBOX_GRIDS):
-    """The grids whose bounding box meets bbox, or BBOX_TOO_LARGE past the limit."""
+def grids_in_bbox(bbox: tuple[float, float, float, float]):
+    """The grids whose bounding box meets bbox, or BBOX_TOO_LARGE past MAX_BBOX_GRIDS."""
     west, south, east, north = bbox
+    limit = MAX_BBOX_GRIDS
     if east - west > MAX_BBOX_DEGREES or north - south > MAX_BBOX_DEGREES:
         raise DomainError(GeoError.BBOX_TOO_LARGE)
     rows = list(
