@@ -201,5 +201,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # Huey's consumer logs through its own handler already.
+    "loggers": {"huey": {"level": "INFO", "propagate": False}},
 }

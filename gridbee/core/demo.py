@@ -6,7 +6,7 @@ from django.db import transaction
 from gridbee.geo.actions import import_grids, import_regions
 from gridbee.geo.demo_layer import huishui_grids, huishui_regions
 from gridbee.geo.models import Region
-from gridbee.people.demo import create_demo_accounts
+from gridbee.people.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_accounts
 from gridbee.people.models import User
 
 
@@ -21,3 +21,22 @@ def create_demo_city() -> list[dict]:
         import_regions(huishui_regions())
         import_grids(huishui_grids())
     return create_demo_accounts()
+
+
+def existing_demo_accounts() -> list[dict]:
+    """The demo accounts present in this database, for printing at start-up."""
+    names = dict(
+        User.objects.filter(mobile__in=[a["mobile"] for a in DEMO_ACCOUNTS]).values_list(
+            "mobile", "name"
+        )
+    )
+    return [
+        {
+            "role": str(a["role"]),
+            "mobile": a["mobile"],
+            "password": DEMO_PASSWORD,
+            "name": names[a["mobile"]],
+        }
+        for a in DEMO_ACCOUNTS
+        if a["mobile"] in names
+    ]

@@ -73,8 +73,8 @@ class LayerIndex:
         self._chain = lru_cache(maxsize=None)(self._chain_uncached)
 
         self.grid_codes = [g[0] for g in grids]
-        self._grid_rows = grids
         self.grid_geoms = shapely.from_wkb(np.array([g[4] for g in grids], dtype=object))
+        self._grid_rows = [g[:4] for g in grids]  # without the WKB, now in grid_geoms
         self.grid_tree = shapely.STRtree(self.grid_geoms)
         shapely.prepare(self.grid_geoms)
         self._locations: list[Location | None] = [None] * len(grids)
@@ -112,7 +112,7 @@ class LayerIndex:
     def grid_location(self, pos: int) -> Location:
         loc = self._locations[pos]
         if loc is None:
-            code, name, kind, community, _ = self._grid_rows[pos]
+            code, name, kind, community = self._grid_rows[pos]
             loc = Location("grid", GridRef(code, name, kind), self._chain(community))
             self._locations[pos] = loc
         return loc

@@ -6,8 +6,7 @@ import uvicorn
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from gridbee.core.demo import create_demo_city, database_is_empty
-from gridbee.people.demo import demo_accounts
+from gridbee.core.demo import create_demo_city, database_is_empty, existing_demo_accounts
 
 
 class Command(BaseCommand):
@@ -42,7 +41,7 @@ class Command(BaseCommand):
         shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
         self.stdout.write(self.style.SUCCESS(f"\nGridBee is at http://{shown}:{port}/"))
         self.stdout.write(f"API docs: http://{shown}:{port}/api/docs")
-        accounts = demo_accounts()
+        accounts = existing_demo_accounts()
         if accounts:
             self.stdout.write("Demo accounts (mobile / password):")
             for a in accounts:
