@@ -91,7 +91,7 @@ def main() -> None:
     blats = rng.uniform(south, north, args.batch)
     blons = rng.uniform(west, east, args.batch)
     started = time.perf_counter()
-    batch = routing.locate_many(blats, blons)
+    batch = routing.grid_codes_at(blats, blons)
     batch_s = time.perf_counter() - started
     assert len(batch) == args.batch
     print(f"batch: {args.batch:,} points in {batch_s:.2f} s = {args.batch / batch_s:,.0f} points/s")

@@ -11,9 +11,17 @@ from .schemas import FeatureCollectionOut, LocationOut
 router = Router(tags=["geo"])
 
 
+# Ranges are documented here but checked by the routing function, which answers with the
+# domain's own error code (geo.coordinates_out_of_range) for every caller, not only the API.
 class LocateQuery(Schema):
-    lat: float = Field(description="Latitude in the declared coordinate system")
-    lon: float = Field(description="Longitude in the declared coordinate system")
+    lat: float = Field(
+        description="Latitude in the declared coordinate system",
+        json_schema_extra={"minimum": -90, "maximum": 90},
+    )
+    lon: float = Field(
+        description="Longitude in the declared coordinate system",
+        json_schema_extra={"minimum": -180, "maximum": 180},
+    )
     crs: Crs = Field(Crs.WGS84, description="wgs84 (phones), gcj02 (AMap, Tencent), bd09 (Baidu)")
 
 
@@ -49,6 +57,13 @@ def locate(request, params: Query[LocateQuery]):
     response={200: FeatureCollectionOut, 400: ErrorOut},
     summary="Grids meeting a bounding box, as GeoJSON",
 )
-def grids(request, bbox: str = Query(..., description="west,south,east,north in WGS-84")):
+def grids(
+    request,
+    bbox: str = Query(
+        ...,
+        description="west,south,east,north in WGS-84, at most 1° on a side",
+        example="106.64,26.12,106.67,26.14",
+    ),
+):
     rows = queries.grids_in_bbox(queries.parse_bbox(bbox))
     return {"type": "FeatureCollection", "features": [queries.grid_feature(*r) for r in rows]}

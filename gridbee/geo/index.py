@@ -5,6 +5,7 @@ other). Readers never wait for a rebuild: they keep using the previous snapshot 
 import math
 import threading
 import time
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -13,7 +14,7 @@ import shapely
 from django.conf import settings
 from django.db import connection
 
-from .choices import Level
+from .choices import GridKind, Level
 from .models import Grid, LayerRevision, Region
 
 LAYER = "geo"
@@ -66,18 +67,28 @@ def layer_revision() -> str:
     return row or ""
 
 
+_KINDS = tuple(GridKind.values)
+_KIND_INDEX = {kind: i for i, kind in enumerate(_KINDS)}
+_CODE = 15  # bytes per grid code
+
+
 class LayerIndex:
-    def __init__(self, revision: str, grids: list[tuple], regions: list[tuple]):
+    """One immutable snapshot of the layer. Grid attributes are packed into bytes (codes at a
+    fixed stride, names in one UTF-8 blob with offsets) rather than 400,000 Python strings:
+    that halves the memory of a province-sized layer, and a lookup unpacks only its own grid."""
+
+    def __init__(self, revision: str, grids: "_GridColumns", regions: list[tuple]):
         self.revision = revision
         self._regions = {code: (name, level, parent) for code, name, level, parent, _ in regions}
         self._chain = lru_cache(maxsize=None)(self._chain_uncached)
 
-        self.grid_codes = [g[0] for g in grids]
-        self.grid_geoms = shapely.from_wkb(np.array([g[4] for g in grids], dtype=object))
-        self._grid_rows = [g[:4] for g in grids]  # without the WKB, now in grid_geoms
+        self._codes = grids.codes
+        self._names, self._name_ends = grids.names, grids.name_ends
+        self._kinds = grids.kinds
+        self.grid_geoms = grids.geoms
         self.grid_tree = shapely.STRtree(self.grid_geoms)
+        # Prepared polygons answer point queries about a third faster for ~150 bytes each.
         shapely.prepare(self.grid_geoms)
-        self._locations: list[Location | None] = [None] * len(grids)
 
         bounded = [r for r in regions if r[4] is not None]
         self.region_codes = [r[0] for r in bounded]
@@ -92,14 +103,22 @@ class LayerIndex:
         # The token is read before the data: a change committed in between makes the next check
         # see a newer token and rebuild, never the other way round.
         revision = layer_revision()
-        regions = _fetch(f"SELECT code, name, level, parent_id, geom FROM {Region._meta.db_table}")
-        grids = _fetch(
-            f"SELECT code, name, kind, community_id, geom FROM {Grid._meta.db_table} ORDER BY code"
+        regions = [
+            (*row[:4], bytes(row[4]) if row[4] is not None else None)
+            for row in _rows(
+                f"SELECT code, name, level, parent_id, geom FROM {Region._meta.db_table}"
+            )
+        ]
+        grids = _GridColumns.load(
+            f"SELECT code, name, kind, geom FROM {Grid._meta.db_table} ORDER BY code"
         )
         return cls(revision, grids, regions)
 
     def __len__(self) -> int:
-        return len(self.grid_codes)
+        return len(self.grid_geoms)
+
+    def grid_code(self, pos: int) -> str:
+        return self._codes[_CODE * pos : _CODE * pos + _CODE].decode()
 
     def _chain_uncached(self, code: str) -> tuple[RegionRef, ...]:
         chain = []
@@ -110,19 +129,20 @@ class LayerIndex:
         return tuple(reversed(chain))
 
     def grid_location(self, pos: int) -> Location:
-        loc = self._locations[pos]
-        if loc is None:
-            code, name, kind, community = self._grid_rows[pos]
-            loc = Location("grid", GridRef(code, name, kind), self._chain(community))
-            self._locations[pos] = loc
-        return loc
+        code = self._codes[_CODE * pos : _CODE * pos + _CODE].decode()
+        start = self._name_ends[pos - 1] if pos else 0
+        name = self._names[start : self._name_ends[pos]].decode()
+        grid = GridRef(code, name, _KINDS[self._kinds[pos]])
+        return Location("grid", grid, self._chain(code[:12]))
 
     def locate(self, lon: float, lat: float) -> Location:
         point = _make_point(np.array((lon, lat)), _HANDLE_NAN)
         hits = self.grid_tree.query(point, predicate="intersects")
+        if len(hits) == 1:
+            return self.grid_location(int(hits[0]))
         if len(hits):
             # A point on a shared edge touches two grids: the lower code wins, as in batches.
-            return self.grid_location(int(hits.min()))
+            return self.grid_location(min(hits.tolist()))
         return self._fallback(point)
 
     def _fallback(self, point) -> Location:
@@ -134,7 +154,7 @@ class LayerIndex:
         return Location("region", None, self._chain(self.region_codes[best]))
 
     def grid_positions(self, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
-        """Position of each point's grid in grid_codes, or -1 outside every grid."""
+        """Position of each point's grid, or -1 outside every grid."""
         points = shapely.points(lons, lats)
         src, dst = self.grid_tree.query(points, predicate="intersects")
         out = np.full(len(points), -1, dtype=np.int64)
@@ -143,14 +163,56 @@ class LayerIndex:
         out[src[order]] = dst[order]
         return out
 
+    def grid_codes_at(self, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
+        """Each point's grid code (str), or None outside every grid."""
+        positions = self.grid_positions(lons, lats)
+        codes = np.frombuffer(self._codes, dtype=f"S{_CODE}")[positions].astype(f"U{_CODE}")
+        out = codes.astype(object)
+        out[positions < 0] = None
+        return out
 
-def _fetch(sql: str) -> list[tuple]:
-    rows: list[tuple] = []
+
+@dataclass
+class _GridColumns:
+    codes: bytes  # 15 ASCII digits per grid, in code order
+    names: bytes  # UTF-8 names back to back
+    name_ends: array  # where each name ends in names
+    kinds: bytes  # index into _KINDS per grid
+    geoms: np.ndarray  # shapely polygons
+
+    @classmethod
+    def load(cls, sql: str) -> "_GridColumns":
+        """Streams the rows in chunks, so the raw WKB of a whole province is never held."""
+        codes, names, kinds, geoms = [], [], bytearray(), []
+        name_ends, end = array("q"), 0
+        for chunk in _chunks(sql):
+            codes.append("".join(row[0] for row in chunk).encode())
+            encoded = [row[1].encode() for row in chunk]
+            for name in encoded:
+                end += len(name)
+                name_ends.append(end)
+            names.append(b"".join(encoded))
+            kinds.extend(_KIND_INDEX[row[2]] for row in chunk)
+            wkb = np.array([bytes(row[3]) for row in chunk], dtype=object)
+            geoms.append(shapely.from_wkb(wkb))
+        return cls(
+            codes=b"".join(codes),
+            names=b"".join(names),
+            name_ends=name_ends,
+            kinds=bytes(kinds),
+            geoms=np.concatenate(geoms) if geoms else np.empty(0, dtype=object),
+        )
+
+
+def _chunks(sql: str):
     with connection.cursor() as cursor:
         cursor.execute(sql)
         while chunk := cursor.fetchmany(_FETCH):
-            rows.extend((*row[:4], bytes(row[4]) if row[4] is not None else None) for row in chunk)
-    return rows
+            yield chunk
+
+
+def _rows(sql: str) -> list[tuple]:
+    return [row for chunk in _chunks(sql) for row in chunk]
 
 
 class _Current:

@@ -24,22 +24,37 @@ def regions() -> list[dict]:
     return [
         feature(None, code=PROVINCE, name="贵州省", level="province", parent_code=None),
         feature(None, code=CITY, name="黔南州", level="city", parent_code=PROVINCE),
-        feature(box(0, 0, 0.04, 0.02), code=COUNTY, name="惠水县", level="county", parent_code=CITY),
-        feature(box(0, 0, 0.04, 0.02), code=TOWN, name="涟江街道", level="town", parent_code=COUNTY),
-        feature(box(0, 0, 0.02, 0.02), code=COMMUNITY_1, name="凤山社区", level="community",
-                parent_code=TOWN),
-        feature(box(0.02, 0, 0.04, 0.02), code=COMMUNITY_2, name="涟江社区", level="community",
-                parent_code=TOWN),
-    ]  # fmt: skip
+        feature(
+            box(0, 0, 0.04, 0.02), code=COUNTY, name="惠水县", level="county", parent_code=CITY
+        ),
+        feature(
+            box(0, 0, 0.04, 0.02), code=TOWN, name="涟江街道", level="town", parent_code=COUNTY
+        ),
+        feature(
+            box(0, 0, 0.02, 0.02),
+            code=COMMUNITY_1,
+            name="凤山社区",
+            level="community",
+            parent_code=TOWN,
+        ),
+        feature(
+            box(0.02, 0, 0.04, 0.02),
+            code=COMMUNITY_2,
+            name="涟江社区",
+            level="community",
+            parent_code=TOWN,
+        ),
+    ]
 
 
 def grids() -> list[dict]:
     return [
         feature(box(0, 0, 0.02, 0.01), code=COMMUNITY_1 + "001", name="凤山第1网格"),
-        feature(box(0, 0.01, 0.02, 0.02), code=COMMUNITY_1 + "002", name="凤山第2网格",
-                kind="dedicated"),
+        feature(
+            box(0, 0.01, 0.02, 0.02), code=COMMUNITY_1 + "002", name="凤山第2网格", kind="dedicated"
+        ),
         feature(box(0.02, 0, 0.03, 0.01), code=COMMUNITY_2 + "001", name="涟江第1网格"),
-    ]  # fmt: skip
+    ]
 
 
 def install() -> None:

@@ -113,12 +113,24 @@ def test_regions_need_known_parents_above_them(db):
     with pytest.raises(DomainError) as caught:
         import_regions(
             [
-                feature(None, code="520000000000", name="贵州省", level="province", parent_code=None),
-                feature(None, code="522731000000", name="县", level="county", parent_code="529900000000"),
-                feature(None, code="522731001000", name="镇", level="town", parent_code="522731001001"),
-                feature(None, code="522731001001", name="村", level="village", parent_code="522731001000"),
+                feature(
+                    None, code="520000000000", name="贵州省", level="province", parent_code=None
+                ),
+                feature(
+                    None, code="522731000000", name="县", level="county", parent_code="529900000000"
+                ),
+                feature(
+                    None, code="522731001000", name="镇", level="town", parent_code="522731001001"
+                ),
+                feature(
+                    None,
+                    code="522731001001",
+                    name="村",
+                    level="village",
+                    parent_code="522731001000",
+                ),
             ]
-        )  # fmt: skip
+        )
     messages = {p["feature"]: p["message"] for p in caught.value.details["problems"]}
     assert "unknown parent region 529900000000" in messages[1]
     assert "unknown parent region 522731001001" in messages[2] or "level" in messages[2]

@@ -67,17 +67,25 @@ def test_an_unknown_coordinate_system_is_refused(tiny_layer):
 
 def test_a_point_on_a_shared_edge_goes_to_the_lower_code_in_single_and_batch(tiny_layer):
     assert at(0.01, 0.01).grid.code == COMMUNITY_1 + "001"
-    (batch,) = routing.locate_many([Y0 + 0.01], [X0 + 0.01])
-    assert batch.grid.code == COMMUNITY_1 + "001"
+    assert list(routing.grid_codes_at([Y0 + 0.01], [X0 + 0.01])) == [COMMUNITY_1 + "001"]
 
 
 def test_batch_routing_agrees_with_single_routing(tiny_layer):
     rng = np.random.default_rng(7)
     lons = X0 + rng.uniform(-0.01, 0.05, 500)
     lats = Y0 + rng.uniform(-0.01, 0.03, 500)
-    batch = routing.locate_many(lats, lons)
-    assert batch == [routing.locate(lat, lon) for lat, lon in zip(lats, lons, strict=True)]
-    assert {loc.match for loc in batch} == {"grid", "region", "none"}
+    singles = [routing.locate(lat, lon) for lat, lon in zip(lats, lons, strict=True)]
+    assert list(routing.grid_codes_at(lats, lons)) == [s.grid and s.grid.code for s in singles]
+    assert {s.match for s in singles} == {"grid", "region", "none"}
+
+
+def test_batch_routing_converts_declared_systems_and_refuses_bad_input(tiny_layer):
+    lon, lat = crs.from_wgs84(X0 + 0.028, Y0 + 0.005, "bd09")
+    assert list(routing.grid_codes_at([lat], [lon], "bd09")) == [COMMUNITY_2 + "001"]
+    with pytest.raises(DomainError, match=r"geo\.coordinates_out_of_range"):
+        routing.grid_codes_at([26.1, 95.0], [106.6, 106.6])
+    with pytest.raises(DomainError, match=r"geo\.unknown_crs"):
+        routing.grid_codes_at([26.1], [106.6], "mercator")
 
 
 def test_the_index_follows_imports_made_in_this_process(tiny_layer):
