@@ -27,7 +27,7 @@ def say(message: str) -> None:
 
 
 def ensure_venv(lock: str) -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - run.py may be started by any python3
         sys.exit("GridBee needs Python 3.11 or newer.")
     files = [ROOT / "requirements" / lock, ROOT / "pyproject.toml"]
     digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:16]

@@ -1,10 +1,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from gridbee.people.forms import MobileAuthenticationForm
+
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("map/", views.grid_map, name="grid_map"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            authentication_form=MobileAuthenticationForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

@@ -1,7 +1,58 @@
+"""The web pages' shell: a home page per role and the grid map. Features fill in later."""
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from gridbee.geo.choices import GridKind, Level
+from gridbee.people.choices import Role
+
+# The demo county seat (县城): where the grid map opens.
+MAP_CENTER = {"lat": 26.1328, "lon": 106.6564}
+MAP_ZOOM = 14
 
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"role": request.user.role})
+    role = request.user.role if request.user.role in Role.values else Role.PARTNER
+    return render(
+        request,
+        f"core/home/{role}.html",
+        {"role": Role(role), "role_label": Role(role).label},
+    )
+
+
+@login_required
+def grid_map(request):
+    api_root = reverse("api:api-root")
+    config = {
+        "center": MAP_CENTER,
+        "zoom": MAP_ZOOM,
+        "tileUrl": settings.TILE_URL,
+        "gridsUrl": f"{api_root}geo/grids",
+        "locateUrl": f"{api_root}geo/locate",
+        "debounceMs": 300,
+        "kinds": {str(value): str(label) for value, label in GridKind.choices},
+        # The API names levels ("province"…); accept their numbers (1…5) as well.
+        "levels": {
+            **{str(level.value): str(level.label) for level in Level},
+            **{level.name.lower(): str(level.label) for level in Level},
+        },
+        "text": {
+            "loading": _("Loading grids…"),
+            "shown": _("Grids shown: %(count)s"),
+            "none": _("No grids in this view."),
+            "failed": _("Grids could not be loaded (%(status)s)."),
+            "offline": _("The server could not be reached. Check the network and move the map."),
+            "locating": _("Looking up this place…"),
+            "locateFailed": _("This place could not be looked up (%(status)s)."),
+            "code": _("Code"),
+            "kind": _("Kind"),
+            "regionOnly": _("No grid here; the point lies in these regions:"),
+            "outside": _("This point is in no grid and no known region."),
+            "coords": _("WGS-84"),
+        },
+    }
+    return render(request, "core/map.html", {"map_config": config})

@@ -17,5 +17,10 @@ class UserAdmin(BaseUserAdmin):
         (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["mobile", "name", "role", "password1", "password2"]})]
+    add_fieldsets = [
+        (
+            None,
+            {"classes": ["wide"], "fields": ["mobile", "name", "role", "password1", "password2"]},
+        )
+    ]
     filter_horizontal = ["groups"]

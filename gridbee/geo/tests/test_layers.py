@@ -261,6 +261,10 @@ def test_synthetic_codes_nest(province):
     by_code = {f["properties"]["code"]: f["properties"] for f in regions}
     assert len(by_code) == len(regions)
     assert regions[0]["properties"]["code"] == synthetic.PROVINCE_CODE
+    seen = set()
+    for f in regions:  # parents first
+        assert f["properties"]["parent_code"] is None or f["properties"]["parent_code"] in seen
+        seen.add(f["properties"]["code"])
     for p in by_code.values():
         code, n = p["code"], digits[p["level"]]
         assert len(code) == 12 and code.isdigit() and code.startswith("99")
@@ -299,3 +303,10 @@ def test_write_geojson_streams_a_feature_collection(province, tmp_path):
         "features": regions,
     }
     assert list(tmp_path.iterdir()) == [path]
+
+
+def test_synthetic_layer_is_deterministic_per_seed(province):
+    regions, grids = synthetic.province_layer(5_000, seed=7)
+    assert (regions, list(grids)) == province
+    other_regions, _ = synthetic.province_layer(5_000, seed=8)
+    assert other_regions != regions
