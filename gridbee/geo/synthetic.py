@@ -16,11 +16,8 @@ deterministic for a given seed.
 
 from __future__ import annotations
 
-import json
 import math
-import os
-from collections.abc import Iterable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -67,26 +64,6 @@ def mesh_shape(n_grids: int) -> tuple[int, int]:
     height = north - south
     nx = max(1, round(math.sqrt(n_grids * width / height)))
     return nx, max(1, round(n_grids / nx))
-
-
-def write_geojson(path: str | os.PathLike[str], features: Iterable[dict[str, Any]]) -> int:
-    """Stream features to path as one GeoJSON FeatureCollection, one feature per line; the file
-    appears complete or not at all. Returns the number of features written."""
-    path = Path(path)
-    partial = path.with_name(path.name + ".part")
-    count = 0
-    try:
-        with partial.open("w", encoding="utf-8") as f:
-            f.write('{"type":"FeatureCollection","features":[')
-            for feature in features:
-                f.write(",\n" if count else "\n")
-                f.write(json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
-                count += 1
-            f.write("\n]}\n")
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
-    return count
 
 
 def _mesh(nx: int, ny: int, seed: int) -> tuple[list[list[float]], list[list[float]]]:

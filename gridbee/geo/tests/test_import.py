@@ -196,3 +196,13 @@ def test_the_command_refuses_files_that_are_not_geojson(db, tmp_path, content, m
 def test_a_missing_file_is_a_clear_error(db):
     with pytest.raises(CommandError, match="cannot read"):
         call_command("import_grids", "/nonexistent/grids.geojson")
+
+
+def test_a_generated_layer_goes_through_the_import_commands(db, tmp_path, capsys):
+    call_command("generate_layer", "--grids", "2000", "--out", str(tmp_path))
+    call_command("import_regions", str(tmp_path / "regions.geojson"))
+    call_command("import_grids", str(tmp_path / "grids.geojson"))
+    assert "2,000/2,000" in capsys.readouterr().err  # a large import shows its progress
+    assert Grid.objects.count() == len(
+        json.loads((tmp_path / "grids.geojson").read_text())["features"]
+    )

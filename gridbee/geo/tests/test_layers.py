@@ -16,6 +16,7 @@ from shapely.geometry import shape
 
 from gridbee.geo import demo_layer, synthetic
 from gridbee.geo.demo_layer import KM_PER_DEG_LAT, KM_PER_DEG_LON, SEAT_LAT, SEAT_LON
+from gridbee.geo.geojson import write_geojson
 
 M2 = 1.0  # tolerance for slivers, in m²
 
@@ -297,7 +298,7 @@ def test_synthetic_grids_lie_in_their_community(province):
 def test_write_geojson_streams_a_feature_collection(province, tmp_path):
     regions, _ = province
     path = tmp_path / "regions.geojson"
-    assert synthetic.write_geojson(path, iter(regions)) == len(regions)
+    assert write_geojson(path, iter(regions)) == len(regions)
     assert json.loads(path.read_text(encoding="utf-8")) == {
         "type": "FeatureCollection",
         "features": regions,

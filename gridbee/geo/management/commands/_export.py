@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from ._layerio import write_feature_collection
+from gridbee.geo.geojson import write_feature_collection, write_geojson
 
 
 class LayerExportCommand(BaseCommand):
@@ -17,6 +17,5 @@ class LayerExportCommand(BaseCommand):
         if output == "-":
             count = write_feature_collection(sys.stdout, features)
         else:
-            with open(output, "w", encoding="utf-8") as handle:
-                count = write_feature_collection(handle, features)
+            count = write_geojson(output, features)
         self.stderr.write(f"{count} features exported.")

@@ -73,15 +73,3 @@ class Progress:
             return
         self.last = now
         self.stream.write(f"{stage}: {done:,}/{total:,} ({100 * done // max(total, 1)}%)")
-
-
-def write_feature_collection(stream, features) -> int:
-    """Streams features out one by one, so a province-sized export needs little memory."""
-    stream.write('{"type": "FeatureCollection", "features": [\n')
-    count = 0
-    for count, feature in enumerate(features, start=1):
-        if count > 1:
-            stream.write(",\n")
-        stream.write(json.dumps(feature, ensure_ascii=False))
-    stream.write("\n]}\n")
-    return count
