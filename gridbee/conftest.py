@@ -93,3 +93,11 @@ def browser_page(chromium_browser) -> Iterator:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def admin_user(db, django_user_model):
+    """pytest-django's own admin_user has the username "admin": ours log in by mobile."""
+    return django_user_model.objects.create_superuser(
+        "13900000000", "admin-password", name="管理员"
+    )
