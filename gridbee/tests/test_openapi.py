@@ -3,7 +3,9 @@ get a 500 and every answer matches what the schema promises."""
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
@@ -15,6 +17,17 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_applicatio
 @pytest.fixture
 def tiny_layer(db):
     layers.install()
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_transaction():
+    """Requests go through the real WSGI handler, which closes the database connection when a
+    request ends; that would end the test's transaction. Django's own test client does this."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
