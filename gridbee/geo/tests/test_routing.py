@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+import shapely
 from django.db import connection
 
 from gridbee.core.errors import DomainError
@@ -123,3 +124,14 @@ def test_an_index_can_be_built_for_an_empty_layer(db):
     index = LayerIndex.from_database()
     assert len(index) == 0
     assert routing.locate(26.1, 106.6).match == "none"
+
+
+def test_the_fast_point_query_agrees_with_shapelys_public_one(tiny_layer):
+    index = current_index()
+    fast = index._query
+    rng = np.random.default_rng(3)
+    lons, lats = X0 + rng.uniform(-0.01, 0.05, 200), Y0 + rng.uniform(-0.01, 0.03, 200)
+    for lon, lat in zip(lons, lats, strict=True):
+        point = shapely.Point(lon, lat)
+        public = index.grid_tree.query(point, predicate="intersects")
+        assert sorted(fast(point).tolist()) == sorted(public.tolist())
