@@ -174,18 +174,26 @@ def import_regions(
 
     geoms = [r[5] for r in rows if r[5] is not None]
     areas = iter(areas_m2(geoms)) if geoms else iter(())
+    now = timezone.now()  # bulk_update does not apply auto_now
+    new, shaped, unshaped = [], [], []
+    for _, code, name, level, parent, geom in rows:
+        region = Region(code=code, name=name, level=level, parent_id=parent, updated_at=now)
+        if geom is not None:
+            region.geom, region.area_m2 = shapely.to_wkb(geom), float(next(areas))
+        if code not in existing:
+            new.append(region)
+        else:  # without a boundary in the file, a region keeps the one it has
+            (shaped if geom is not None else unshaped).append(region)
     with transaction.atomic():
-        summary = ImportSummary()
-        for n, (_, code, name, level, parent, geom) in enumerate(rows):
-            progress("writing", n, len(rows))
-            values = {"name": name, "level": level, "parent_id": parent}
-            if geom is not None:
-                values.update(geom=shapely.to_wkb(geom), area_m2=float(next(areas)))
-            _, created = Region.objects.update_or_create(code=code, defaults=values)
-            summary.created += created
-            summary.updated += not created
+        for start in range(0, len(new), _BATCH):
+            progress("writing", start, len(rows))
+            Region.objects.bulk_create(new[start : start + _BATCH])
+        fields = ["name", "level", "parent", "updated_at"]
+        Region.objects.bulk_update(shaped, [*fields, "geom", "area_m2"], batch_size=_BATCH)
+        Region.objects.bulk_update(unshaped, fields, batch_size=_BATCH)
+        progress("writing", len(rows), len(rows))
         touch_layer()
-    return summary
+    return ImportSummary(created=len(new), updated=len(shaped) + len(unshaped))
 
 
 def import_grids(

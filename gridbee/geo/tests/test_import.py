@@ -205,3 +205,22 @@ def test_a_generated_layer_goes_through_the_import_commands(db, tmp_path, capsys
     grids = len(json.loads((tmp_path / "grids.geojson").read_text())["features"])
     assert 1900 < grids <= 2000 and Grid.objects.count() == grids
     assert f"writing: {grids:,}/{grids:,} (100%)" in capsys.readouterr().err  # shows progress
+
+
+def test_replacing_a_region_without_a_boundary_keeps_the_one_it_has(tiny_layer):
+    before = Region.objects.get(code=COMMUNITY_1).geom
+    summary = import_regions(
+        [
+            feature(
+                None,
+                code=COMMUNITY_1,
+                name="凤山新社区",
+                level="community",
+                parent_code=layers.TOWN,
+            )
+        ],
+        replace=True,
+    )
+    assert (summary.created, summary.updated) == (0, 1)
+    region = Region.objects.get(code=COMMUNITY_1)
+    assert region.name == "凤山新社区" and bytes(region.geom) == bytes(before)
