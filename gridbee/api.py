@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from gridbee.core.api import router as core_router
 from gridbee.core.errors import DomainError
 from gridbee.geo.api import router as geo_router
+from gridbee.people.api import router as people_router
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ def on_validation_error(request, exc: NinjaValidationError):
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request, exc):
-    return _error(request, 401, "not_authenticated", _("Please log in first."))
+    return _error(request, 401, "auth.not_authenticated", _("Please log in first."))
 
 
 @api.exception_handler(Http404)
@@ -71,3 +72,4 @@ def on_unexpected(request, exc):
 
 api.add_router("/", core_router)
 api.add_router("/geo/", geo_router)
+api.add_router("/", people_router)

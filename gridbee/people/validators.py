@@ -26,3 +26,31 @@ def validate_mobile(value: str) -> None:
 
 def mask_mobile(value: str) -> str:
     return f"{value[:3]}****{value[-4:]}" if len(value) == 11 else "****"
+
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def validate_id_number(value: str) -> None:
+    """An 18-character resident ID number (GB 11643) with a valid check character."""
+    value = (value or "").upper()
+    valid = len(value) == 18 and value[:17].isdigit() and (value[17].isdigit() or value[17] == "X")
+    if valid:
+        total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
+        valid = _ID_CHECK[total % 11] == value[17]
+    if not valid:
+        raise ValidationError(_("Enter a valid 18-character ID card number."), code="invalid_id")
+
+
+def mask_id_number(value: str) -> str:
+    return f"{value[:4]}{'*' * 10}{value[-4:]}" if len(value) == 18 else "****"
+
+
+def mask_name(value: str) -> str:
+    """李明 → 李*, 欧阳明月 → 欧**月: enough to recognise, not to identify."""
+    if len(value) <= 1:
+        return "*"
+    if len(value) == 2:
+        return value[0] + "*"
+    return value[0] + "*" * (len(value) - 2) + value[-1]

@@ -4,8 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .choices import Role
-from .validators import mask_mobile, normalize_mobile, validate_mobile
+from gridbee.people.choices import Role
+from gridbee.people.validators import mask_mobile, normalize_mobile, validate_mobile
 
 
 class UserManager(BaseUserManager):
@@ -39,6 +39,29 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("may use the admin site"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # A staff member's scope: a region (and everything below it), or a set of grids, and for
+    # stations and departments the organisation they act for. See people/scopes.py.
+    region = models.ForeignKey(
+        "geo.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    grids = models.ManyToManyField(
+        "geo.Grid", verbose_name=_("grids"), blank=True, related_name="operators"
+    )
+    station = models.ForeignKey(
+        "people.Station", verbose_name=_("station"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    department = models.ForeignKey(
+        "people.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
 
     objects = UserManager()
 
@@ -61,3 +84,20 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.name
+
+
+class ApiToken(models.Model):
+    """A bearer token for mobile clients. Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"token of {self.user_id} until {self.expires_at:%Y-%m-%d}"

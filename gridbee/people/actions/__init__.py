@@ -1,0 +1,14 @@
+"""Every write of the people domain: enrolment, partners' status and bindings, tokens."""
+
+from .auth import issue_token, revoke_token
+from .enrolment import act_on_application, submit_application
+from .partners import bind_grids, change_partner_status
+
+__all__ = [
+    "act_on_application",
+    "bind_grids",
+    "change_partner_status",
+    "issue_token",
+    "revoke_token",
+    "submit_application",
+]

@@ -1,0 +1,69 @@
+"""A partner's standing (动态进出) and grid bindings (就近绑定)."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from gridbee.core.errors import DomainError
+
+from ..choices import PartnerAction, PartnerStatus, StatusReason
+from ..errors import PeopleError
+from ..models import GridBinding, Partner, PartnerEvent
+from ..permissions import Perm, has_perm
+from ..queries import get_visible, partners_for
+from .enrolment import grids_in
+
+P = PartnerStatus
+
+
+@dataclass(frozen=True)
+class Change:
+    sources: tuple[str, ...]
+    target: str
+
+
+TRANSITIONS = {
+    PartnerAction.SUSPEND: Change((P.ACTIVE,), P.SUSPENDED),
+    PartnerAction.REVOKE: Change((P.ACTIVE, P.SUSPENDED), P.REVOKED),
+    PartnerAction.REINSTATE: Change((P.SUSPENDED, P.REVOKED), P.ACTIVE),
+}
+
+
+def change_partner_status(
+    partner_id, action: str, *, actor, reason: str, note: str = ""
+) -> Partner:
+    """Suspend, revoke or reinstate, always with a reason; the history keeps every step."""
+    change = TRANSITIONS.get(action)
+    if change is None:
+        raise DomainError(PeopleError.INVALID_TRANSITION)
+    with transaction.atomic():
+        visible = get_visible(partners_for(actor), partner_id)
+        partner = Partner.objects.select_for_update().get(pk=visible.pk)
+        if not has_perm(actor, Perm.PARTNERS_MANAGE):
+            raise DomainError(PeopleError.FORBIDDEN)
+        if reason not in StatusReason.values:
+            raise DomainError(PeopleError.REASON_REQUIRED)
+        if partner.status not in change.sources:
+            raise DomainError(PeopleError.INVALID_TRANSITION)
+        partner.status = change.target
+        partner.save(update_fields=["status"])
+        PartnerEvent.objects.create(
+            partner=partner, action=action, reason=reason, note=(note or "").strip(), actor=actor
+        )
+    return partner
+
+
+def bind_grids(partner: Partner, grid_codes: list[str], *, actor) -> list[GridBinding]:
+    """Replace the partner's bindings with one or two grids of their county."""
+    if not partner.can_act:
+        raise DomainError(PeopleError.PARTNER_INACTIVE)
+    if not grid_codes:
+        raise DomainError(PeopleError.NO_GRID)
+    grids = grids_in(partner.county_id, grid_codes)
+    with transaction.atomic():
+        # The lock makes two concurrent requests replace the bindings one after the other.
+        Partner.objects.select_for_update().filter(pk=partner.pk).first()
+        GridBinding.objects.filter(partner=partner).delete()
+        return GridBinding.objects.bulk_create(
+            GridBinding(partner=partner, grid=grid) for grid in grids
+        )

@@ -1,0 +1,36 @@
+"""Who is calling the API: a mobile client with a bearer token, or the web with its session
+(and CSRF on writes). Each operation then names the one permission it needs."""
+
+from ninja.security import HttpBearer, SessionAuth
+
+from gridbee.core.errors import DomainError
+
+from .actions.auth import user_for_token
+from .errors import PeopleError
+from .permissions import Perm, has_perm
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class ActiveSessionAuth(SessionAuth):
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        return user if user is not None and user.is_active else None
+
+
+LOGGED_IN = [TokenAuth(), ActiveSessionAuth()]
+
+
+def require(request, perm: Perm) -> None:
+    if not has_perm(request.user, perm):
+        raise DomainError(PeopleError.FORBIDDEN)
+
+
+def client_address(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")

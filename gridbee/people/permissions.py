@@ -1,0 +1,44 @@
+"""Every permission, named once as <scope>:<resource>:<action>, and which roles hold it. Each API
+operation declares the one it needs; where it applies (which county, station, team) is the
+business of scopes.py."""
+
+from enum import StrEnum
+
+from .choices import Role
+
+
+class Perm(StrEnum):
+    APPLICATIONS_VIEW = "people:applications:view"
+    APPLICATIONS_RECOMMEND = "people:applications:recommend"  # 行业推荐
+    APPLICATIONS_REVIEW = "people:applications:review"  # 县级审核
+    PARTNERS_VIEW = "people:partners:view"
+    PARTNERS_MANAGE = "people:partners:manage"  # 动态进出
+    TEAMS_VIEW = "people:teams:view"
+    BINDINGS_OWN = "people:bindings:own"  # a partner binds their own grids
+
+
+ROLE_PERMS: dict[str, frozenset[Perm]] = {
+    Role.PARTNER: frozenset({Perm.BINDINGS_OWN}),
+    Role.TEAM_LEAD: frozenset({Perm.PARTNERS_VIEW, Perm.TEAMS_VIEW}),
+    Role.STATION: frozenset(
+        {Perm.APPLICATIONS_VIEW, Perm.APPLICATIONS_RECOMMEND, Perm.PARTNERS_VIEW}
+    ),
+    Role.OPERATOR: frozenset({Perm.PARTNERS_VIEW, Perm.TEAMS_VIEW}),
+    Role.DEPARTMENT: frozenset(),
+    Role.REVIEWER: frozenset(
+        {
+            Perm.APPLICATIONS_VIEW,
+            Perm.APPLICATIONS_REVIEW,
+            Perm.PARTNERS_VIEW,
+            Perm.PARTNERS_MANAGE,
+            Perm.TEAMS_VIEW,
+        }
+    ),
+    Role.ADMIN: frozenset(Perm),
+}
+
+
+def has_perm(user, perm: Perm) -> bool:
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return perm in ROLE_PERMS.get(user.role, frozenset())
