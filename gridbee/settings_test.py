@@ -1,12 +1,20 @@
 """The test suite's settings: the real ones, with tasks run inline and files kept apart."""
 
+import os
 import tempfile
 
 from gridbee.settings import *  # noqa: F403
-from gridbee.settings import HUEY
+from gridbee.settings import DATABASES, HUEY
 
 HUEY = {**HUEY, "immediate": True}
 # Argon2 is deliberately slow; tests log in thousands of times.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="gridbee-media-")
 GRID_INDEX_CHECK_SECONDS = 0.0
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not SQLite's shared in-memory database: concurrency tests need real locking
+    # (WAL, busy timeout) as in production. One file per test process.
+    DATABASES["default"]["TEST"] = {
+        "NAME": f"{tempfile.gettempdir()}/gridbee-test-{os.getpid()}.sqlite3"
+    }

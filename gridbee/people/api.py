@@ -2,7 +2,7 @@
 authorize, call an action or a scoped query, and present."""
 
 from django.db.models import Prefetch
-from ninja import Router
+from ninja import Router, Status
 
 from gridbee.core.errors import DomainError
 from gridbee.core.schemas import ErrorOut
@@ -56,7 +56,7 @@ def delete_token(request):
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
         actions.revoke_token(header[7:].strip())
-    return 204, None
+    return Status(204, None)
 
 
 # --- me -------------------------------------------------------------------------------------
@@ -95,7 +95,7 @@ def bind_my_grids(request, body: BindingsIn):
 def apply(request, body: ApplicationIn):
     """Apply to become a partner (个人自愿). No account needed; keep the status token."""
     application = actions.submit_application(**body.dict())
-    return 201, application
+    return Status(201, application)
 
 
 @router.get("/enrolment/status/{token}", response={200: ApplicationStatusOut, **ERRORS}, auth=None)

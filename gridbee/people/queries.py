@@ -8,7 +8,7 @@ from gridbee.geo.queries import region_prefix
 
 from .choices import Role, TeamRole
 from .errors import PeopleError
-from .models import Application, Partner, Team, TeamMember
+from .models import Application, Partner, Team
 from .permissions import Perm, has_perm
 
 EVERYWHERE = ""
@@ -56,7 +56,7 @@ def partners_for(user) -> QuerySet[Partner]:
     if user.role == Role.STATION:
         return partners.filter(station_id=user.station_id) if user.station_id else partners.none()
     if user.role == Role.TEAM_LEAD:
-        return partners.filter(pk__in=_led_partner_ids(user))
+        return partners.filter(_led_by(user))
     if user.role == Role.OPERATOR and not user.region_id:
         # An operator scoped to a set of grids sees the partners bound to them.
         return partners.filter(bindings__grid__in=user.grids.all()).distinct()
@@ -71,13 +71,13 @@ def partners_for(user) -> QuerySet[Partner]:
     ).distinct()
 
 
-def _led_partner_ids(user):
+def _led_by(user) -> Q:
     """A captain leads the whole team; a sub-captain, the members who follow them."""
-    captained = TeamMember.objects.filter(team__captain=user).values("partner_id")
-    followed = TeamMember.objects.filter(
-        Q(leader__partner__user=user) | Q(partner__user=user, role=TeamRole.SUB_CAPTAIN)
-    ).values("partner_id")
-    return captained.union(followed)
+    return (
+        Q(membership__team__captain=user)
+        | Q(membership__leader__partner__user=user)
+        | Q(user=user, membership__role=TeamRole.SUB_CAPTAIN)
+    )
 
 
 def teams_for(user) -> QuerySet[Team]:

@@ -38,10 +38,14 @@ def apply(n: int, station: Station, grids=(GRID_1,)):
 
 def build() -> SimpleNamespace:
     layers.install()
+    actions.ensure_default_industries()  # transactional tests flush what migrations seeded
     import_regions(
-        [layers.feature(None, code=OTHER_COUNTY, name="长顺县", level="county",
-                        parent_code=layers.CITY)]
-    )  # fmt: skip
+        [
+            layers.feature(
+                None, code=OTHER_COUNTY, name="长顺县", level="county", parent_code=layers.CITY
+            )
+        ]
+    )
     courier = Industry.objects.get(code="courier")
     company = Company.objects.create(name="顺丰速运", industry=courier)
     station = Station.objects.create(company=company, name="顺丰惠水网点", county_id=layers.COUNTY)

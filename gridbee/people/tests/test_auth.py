@@ -1,0 +1,74 @@
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+
+from gridbee.people.models import ApiToken
+
+from . import county as fixture
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def token_for(client, mobile="13700000000", password=fixture.PASSWORD):
+    return client.post(
+        "/api/auth/token", {"mobile": mobile, "password": password}, content_type="application/json"
+    )
+
+
+def test_a_mobile_client_logs_in_with_a_bearer_token_and_logs_out(county):
+    client = Client()
+    response = token_for(client, mobile="+86 137-0000-0000")
+    assert response.status_code == 200
+    token = response.json()["token"]
+    assert ApiToken.objects.get().digest != token  # only a digest is kept
+    me = client.get("/api/me", headers={"authorization": f"Bearer {token}"}).json()
+    assert me["role"] == "partner" and me["partner"]["certificate"]["number"]
+    assert (
+        client.delete("/api/auth/token", headers={"authorization": f"Bearer {token}"}).status_code
+        == 204
+    )
+    assert client.get("/api/me", headers={"authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_expired_and_unknown_tokens_are_refused(county):
+    client = Client()
+    token = token_for(client).json()["token"]
+    ApiToken.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    for value in (token, "made-up"):
+        response = client.get("/api/me", headers={"authorization": f"Bearer {value}"})
+        assert response.status_code == 401
+        assert response.json()["code"] == "auth.not_authenticated"
+
+
+def test_failed_logins_are_throttled_per_mobile_even_with_the_right_password_after(county):
+    client = Client()
+    for _ in range(5):
+        assert token_for(client, password="wrong").json()["code"] == "auth.bad_credentials"
+    response = token_for(client)
+    assert response.status_code == 429 and response.json()["code"] == "auth.throttled"
+    assert token_for(client, mobile="13900000006").status_code == 200  # others unaffected
+
+
+def test_the_login_page_is_throttled_too(county):
+    client = Client()
+    for _ in range(5):
+        client.post("/login/", {"username": "13900000006", "password": "wrong"})
+    page = client.post("/login/", {"username": "13900000006", "password": fixture.PASSWORD})
+    assert page.status_code == 200 and "_auth_user_id" not in client.session
+    assert "15" in page.content.decode() or "quarter" in page.content.decode()
+
+
+def test_a_deactivated_account_cannot_use_its_token(county):
+    client = Client()
+    token = token_for(client).json()["token"]
+    county.partner_user.is_active = False
+    county.partner_user.save()
+    assert client.get("/api/me", headers={"authorization": f"Bearer {token}"}).status_code == 401
