@@ -8,10 +8,12 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from gridbee.cases.api import router as cases_router
 from gridbee.core.api import router as core_router
 from gridbee.core.errors import DomainError
 from gridbee.geo.api import router as geo_router
 from gridbee.people.api import router as people_router
+from gridbee.reports.api import router as reports_router
 
 log = logging.getLogger(__name__)
 
@@ -73,3 +75,5 @@ def on_unexpected(request, exc):
 api.add_router("/", core_router)
 api.add_router("/geo/", geo_router)
 api.add_router("/", people_router)
+api.add_router("/", reports_router)
+api.add_router("/", cases_router)

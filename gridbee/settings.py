@@ -58,10 +58,13 @@ INSTALLED_APPS = [
     "gridbee.core",
     "gridbee.people",
     "gridbee.geo",
+    "gridbee.reports",
+    "gridbee.cases",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "gridbee.core.middleware.RequestSizeLimit",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -195,6 +198,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 # GridBee's own knobs.
 TILE_URL = env("TILE_URL")  # e.g. http://tiles.intranet/{z}/{x}/{y}.png; empty: no base map
 GRID_INDEX_CHECK_SECONDS = float(env("GRID_INDEX_CHECK_SECONDS", "2"))
+MAX_REQUEST_BYTES = 40 * 1024 * 1024  # three 12 MB photos and the form around them
+FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

@@ -1,13 +1,15 @@
-"""The demo city: 惠水县 with its real divisions, plausible grids and one account per role.
-Created through the same actions as real data, so the demo exercises the real paths."""
+"""The demo city: 惠水县 with its real divisions, plausible grids, its organisations, partners and
+team, and one account per role. Created through the same actions as real data, so the demo
+exercises the real paths."""
 
 from django.db import transaction
 
 from gridbee.geo.actions import import_grids, import_regions
 from gridbee.geo.demo_layer import huishui_grids, huishui_regions
 from gridbee.geo.models import Region
-from gridbee.people.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_accounts
+from gridbee.people.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_people
 from gridbee.people.models import User
+from gridbee.reports.actions import ensure_default_categories
 
 
 def database_is_empty() -> bool:
@@ -16,11 +18,14 @@ def database_is_empty() -> bool:
 
 @transaction.atomic
 def create_demo_city() -> list[dict]:
-    """Creates the demo county and accounts; returns the accounts (role, mobile, password)."""
-    if not Region.objects.exists():
+    """On an empty database, the demo county (its layer, then its people) in one transaction;
+    on any other, nothing. Returns the demo accounts present (role, mobile, password, name)."""
+    if database_is_empty():
+        ensure_default_categories()  # seeded by a migration; tests may have flushed them
         import_regions(huishui_regions())
         import_grids(huishui_grids())
-    return create_demo_accounts()
+        create_demo_people()
+    return existing_demo_accounts()
 
 
 def existing_demo_accounts() -> list[dict]:

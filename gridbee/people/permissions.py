@@ -15,6 +15,8 @@ class Perm(StrEnum):
     PARTNERS_MANAGE = "people:partners:manage"  # 动态进出
     TEAMS_VIEW = "people:teams:view"
     BINDINGS_OWN = "people:bindings:own"  # a partner binds their own grids
+    CASES_VIEW = "cases:cases:view"
+    CASES_TRIAGE = "cases:cases:triage"  # 平急分流, merge and split duplicates
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -23,7 +25,9 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.STATION: frozenset(
         {Perm.APPLICATIONS_VIEW, Perm.APPLICATIONS_RECOMMEND, Perm.PARTNERS_VIEW}
     ),
-    Role.OPERATOR: frozenset({Perm.PARTNERS_VIEW, Perm.TEAMS_VIEW}),
+    Role.OPERATOR: frozenset(
+        {Perm.PARTNERS_VIEW, Perm.TEAMS_VIEW, Perm.CASES_VIEW, Perm.CASES_TRIAGE}
+    ),
     Role.DEPARTMENT: frozenset(),
     Role.REVIEWER: frozenset(
         {
@@ -32,6 +36,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.PARTNERS_VIEW,
             Perm.PARTNERS_MANAGE,
             Perm.TEAMS_VIEW,
+            Perm.CASES_VIEW,
         }
     ),
     Role.ADMIN: frozenset(Perm),

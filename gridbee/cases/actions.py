@@ -1,0 +1,190 @@
+"""Writes to cases at intake time: a report opens a case or joins one (首报 / 非首报), and
+operators correct the grouping (merge, split) and the triage (平急分流). The closed loop's
+workflow builds on these."""
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from gridbee.core.errors import DomainError
+from gridbee.geo.choices import Level
+from gridbee.geo.index import Location
+from gridbee.geo.models import Grid
+from gridbee.people.permissions import Perm, has_perm
+from gridbee.reports.models import Report
+
+from . import dedup
+from .choices import OPEN_STATUSES, CaseEventKind, CaseStatus, Urgency
+from .errors import CaseError
+from .models import Case, CaseEvent
+from .queries import visible_case
+
+
+def file_report(
+    *, category, lat: float, lon: float, location: Location, emergency: bool, now
+) -> tuple[Case, bool]:
+    """The open case this report joins, or a new one; and whether it is the first report.
+    Call inside the intake transaction."""
+    county = next(r.code for r in location.regions if r.level == Level.COUNTY)
+    _serialize_intake(category.pk, county)
+    case = dedup.matching_case(category, lat, lon, now)
+    if case is not None:
+        changes = {"report_count": F("report_count") + 1, "last_report_at": now}
+        Case.objects.filter(pk=case.pk).update(**changes)
+        CaseEvent.objects.create(case=case, kind=CaseEventKind.JOINED)
+        if emergency and case.urgency != Urgency.EMERGENCY:
+            _make_emergency(case, actor=None, note="reporter flagged an emergency")
+        case.refresh_from_db()
+        return case, False
+    urgent = emergency or category.urgency == Urgency.EMERGENCY
+    grid = Grid.objects.only("pk").get(code=location.grid.code) if location.grid else None
+    case = Case.objects.create(
+        category=category,
+        urgency=Urgency.EMERGENCY if urgent else Urgency.ORDINARY,
+        grid=grid,
+        region_id=location.region.code,
+        county_id=county,
+        lat=lat,
+        lon=lon,
+        h3_cell=dedup.cell_of(lat, lon),
+        report_count=1,
+        opened_at=now,
+        last_report_at=now,
+    )
+    CaseEvent.objects.create(case=case, kind=CaseEventKind.OPENED)
+    return case, True
+
+
+def _serialize_intake(category_id: int, county: str) -> None:
+    """Two reports of one problem arriving together must not open two cases. SQLite already
+    runs one write transaction at a time; PostgreSQL takes a lock per category and county."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [category_id, int(county[:6])])
+
+
+def mark_emergency(case_id, *, actor, note: str = "") -> Case:
+    """An operator raises a case to emergency (平急分流)."""
+    with transaction.atomic():
+        case = _lock(visible_case(actor, case_id))
+        _require(actor, Perm.CASES_TRIAGE)
+        if case.status not in OPEN_STATUSES:
+            raise DomainError(CaseError.NOT_OPEN)
+        if case.urgency != Urgency.EMERGENCY:
+            _make_emergency(case, actor=actor, note=note)
+    return case
+
+
+def _make_emergency(case: Case, *, actor, note: str) -> None:
+    case.urgency = Urgency.EMERGENCY
+    case.save(update_fields=["urgency"])
+    CaseEvent.objects.create(
+        case=case,
+        kind=CaseEventKind.MARKED_EMERGENCY,
+        actor=actor,
+        actor_role=actor.role if actor else "",
+        note=note[:500],
+    )
+
+
+def merge_cases(target_id, source_ids: list[int], *, actor, note: str = "") -> Case:
+    """Fold duplicate cases into one: their reports move, they are marked merged."""
+    with transaction.atomic():
+        target = _lock(visible_case(actor, target_id))
+        _require(actor, Perm.CASES_TRIAGE)
+        sources = [_lock(visible_case(actor, pk)) for pk in dict.fromkeys(source_ids)]
+        if (
+            not sources
+            or any(
+                s.pk == target.pk
+                or s.category_id != target.category_id
+                or s.county_id != target.county_id
+                or s.status not in OPEN_STATUSES
+                for s in sources
+            )
+            or target.status not in OPEN_STATUSES
+        ):
+            raise DomainError(CaseError.MERGE_MISMATCH)
+        moved = Report.objects.filter(case__in=sources)
+        moved.update(case=target, is_first=False)
+        now = timezone.now()
+        for source in sources:
+            source.status, source.merged_into, source.closed_at = CaseStatus.MERGED, target, now
+            source.report_count = 0
+            source.save(update_fields=["status", "merged_into", "closed_at", "report_count"])
+            CaseEvent.objects.create(
+                case=source,
+                kind=CaseEventKind.MERGED,
+                actor=actor,
+                actor_role=actor.role,
+                note=f"→ #{target.pk} {note}"[:500],
+            )
+        _recount(target)
+        CaseEvent.objects.create(
+            case=target,
+            kind=CaseEventKind.MERGED,
+            actor=actor,
+            actor_role=actor.role,
+            note=f"← {', '.join(f'#{s.pk}' for s in sources)} {note}"[:500],
+        )
+    return target
+
+
+def split_case(case_id, report_ids: list[int], *, actor, note: str = "") -> Case:
+    """Take some reports out of a case into a new one (they were a different problem)."""
+    with transaction.atomic():
+        case = _lock(visible_case(actor, case_id))
+        _require(actor, Perm.CASES_TRIAGE)
+        if case.status not in OPEN_STATUSES:
+            raise DomainError(CaseError.NOT_OPEN)
+        taken = list(Report.objects.filter(case=case, pk__in=report_ids).order_by("received_at"))
+        if not taken or len(taken) != len(set(report_ids)) or len(taken) >= case.report_count:
+            raise DomainError(CaseError.SPLIT_INVALID)
+        first = taken[0]
+        new = Case.objects.create(
+            category=case.category,
+            urgency=case.urgency,
+            grid_id=first.grid_id,
+            region_id=first.region_id,
+            county_id=case.county_id,
+            lat=first.lat,
+            lon=first.lon,
+            h3_cell=dedup.cell_of(first.lat, first.lon),
+            first_report=first,
+            report_count=len(taken),
+            opened_at=first.received_at,
+            last_report_at=taken[-1].received_at,
+        )
+        Report.objects.filter(pk__in=[r.pk for r in taken]).update(case=new, is_first=False)
+        Report.objects.filter(pk=first.pk).update(is_first=True)
+        _recount(case)
+        for c, text in ((case, f"→ #{new.pk}"), (new, f"← #{case.pk}")):
+            CaseEvent.objects.create(
+                case=c,
+                kind=CaseEventKind.SPLIT,
+                actor=actor,
+                actor_role=actor.role,
+                note=f"{text} {note}"[:500],
+            )
+    return new
+
+
+def _recount(case: Case) -> None:
+    reports = Report.objects.filter(case=case).order_by("received_at", "id")
+    first = reports.first()
+    case.report_count = reports.count()
+    case.first_report = first
+    case.last_report_at = reports.last().received_at if first else case.last_report_at
+    case.save(update_fields=["report_count", "first_report", "last_report_at"])
+    if first is not None:
+        reports.exclude(pk=first.pk).update(is_first=False)
+        reports.filter(pk=first.pk).update(is_first=True)
+
+
+def _lock(case: Case) -> Case:
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def _require(actor, perm: Perm) -> None:
+    if not has_perm(actor, perm):
+        raise DomainError(CaseError.FORBIDDEN)

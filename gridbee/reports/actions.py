@@ -1,0 +1,181 @@
+"""Intake (随手拍): one function for every way a report arrives (the partner app, Open311).
+Cheap checks first, photos next, then one short transaction that files the report into its
+case. A retry with the same Idempotency-Key gets the first answer and creates nothing."""
+
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from gridbee.cases.actions import file_report
+from gridbee.core.errors import DomainError
+from gridbee.geo import routing
+from gridbee.geo.choices import Crs
+
+from .choices import ReportSource
+from .errors import ReportError
+from .models import Category, Photo, Report
+from .photos import Processed, process_photo
+
+MAX_PHOTOS = 3
+MAX_TEXT = 500
+MAX_KEY = 100
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who reports: an enrolled partner or an Open311 client."""
+
+    source: str
+    key: str
+    partner: object = None
+    client: object = None
+
+    @classmethod
+    def of_partner(cls, partner) -> "Sender":
+        return cls(ReportSource.APP, f"p:{partner.pk}", partner=partner)
+
+    @classmethod
+    def of_client(cls, client) -> "Sender":
+        return cls(ReportSource.OPEN311, f"c:{client.pk}", client=client)
+
+
+def submit_report(
+    sender: Sender,
+    *,
+    idempotency_key: str,
+    category_code: str,
+    lat: float,
+    lon: float,
+    crs: str = Crs.WGS84,
+    accuracy_m: float | None = None,
+    text: str = "",
+    emergency: bool = False,
+    phone_time=None,
+    photos: list[bytes],
+) -> tuple[dict, bool]:
+    """The intake answer, and whether this call created the report (False on a retry)."""
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > MAX_KEY:
+        raise DomainError(ReportError.IDEMPOTENCY_KEY_REQUIRED)
+    earlier = _earlier_answer(sender, key)
+    if earlier is not None:
+        return earlier, False
+    if sender.partner is not None and not sender.partner.can_act:
+        raise DomainError(ReportError.PARTNER_INACTIVE)
+    text = (text or "").strip()
+    if len(text) > MAX_TEXT:
+        raise DomainError(ReportError.TEXT_TOO_LONG)
+    category = Category.objects.filter(code=category_code, active=True).first()
+    if category is None:
+        raise DomainError(ReportError.UNKNOWN_CATEGORY)
+    if not photos:
+        raise DomainError(ReportError.NO_PHOTO)
+    if len(photos) > MAX_PHOTOS:
+        raise DomainError(ReportError.TOO_MANY_PHOTOS)
+    lat, lon = routing.to_wgs84(lat, lon, crs)
+    location = routing.locate(lat, lon)
+    _check_area(sender, location)
+    processed = [process_photo(data) for data in photos]
+    try:
+        return _file(sender, key, category, lat, lon, crs, accuracy_m, text, emergency,
+                     phone_time, location, processed)  # fmt: skip
+    except IntegrityError:
+        # The same request retried concurrently: the first one to commit answers for all.
+        earlier = _earlier_answer(sender, key)
+        if earlier is None:
+            raise
+        return earlier, False
+
+
+def _earlier_answer(sender: Sender, key: str) -> dict | None:
+    return (
+        Report.objects.filter(sender=sender.key, idempotency_key=key)
+        .values_list("answer", flat=True)
+        .first()
+    )
+
+
+def _check_area(sender: Sender, location) -> None:
+    if location.match == "none":
+        raise DomainError(ReportError.OUTSIDE_AREA)
+    # A partner reports in their own county, where their grid centre can act on it.
+    partner = sender.partner
+    if partner is not None and partner.county_id not in {r.code for r in location.regions}:
+        raise DomainError(ReportError.OUTSIDE_AREA)
+
+
+@transaction.atomic
+def _file(sender, key, category, lat, lon, crs, accuracy_m, text, emergency, phone_time,
+          location, processed: list[Processed]) -> tuple[dict, bool]:  # fmt: skip
+    earlier = _earlier_answer(sender, key)
+    if earlier is not None:
+        return earlier, False
+    now = timezone.now()
+    case, is_first = file_report(
+        category=category, lat=lat, lon=lon, location=location, emergency=emergency, now=now
+    )
+    report = Report.objects.create(
+        source=sender.source,
+        partner=sender.partner,
+        client=sender.client,
+        sender=sender.key,
+        idempotency_key=key,
+        category=category,
+        case=case,
+        is_first=is_first,
+        emergency_flag=bool(emergency),
+        lat=lat,
+        lon=lon,
+        declared_crs=str(crs),
+        accuracy_m=accuracy_m,
+        grid_id=case.grid_id if location.grid else None,
+        region_id=location.region.code,
+        text=text,
+        phone_time=phone_time,
+        answer={},
+    )
+    if is_first:
+        case.first_report = report
+        case.save(update_fields=["first_report"])
+    for n, photo in enumerate(processed):
+        name = f"{report.pk}-{n + 1}.jpg"
+        Photo.objects.create(
+            report=report,
+            image=ContentFile(photo.image, name=name),
+            thumbnail=ContentFile(photo.thumbnail, name=name),
+            width=photo.width,
+            height=photo.height,
+            size=len(photo.image),
+            sha256=photo.sha256,
+        )
+    report.answer = answer_for(report, case, location)
+    report.save(update_fields=["answer"])
+    return report.answer, True
+
+
+def answer_for(report: Report, case, location) -> dict:
+    grid = location.grid
+    return {
+        "report_id": report.pk,
+        "first_report": report.is_first,
+        "received_at": report.received_at.isoformat(),
+        "case": {
+            "id": case.pk,
+            "status": case.status,
+            "urgency": case.urgency,
+            "grid_code": grid.code if grid else None,
+            "grid_name": grid.name if grid else None,
+            "region_code": location.region.code,
+            "region_name": location.region.name,
+            "fallback": location.fallback,
+        },
+    }
+
+
+def ensure_default_categories() -> None:
+    """The shipped categories (also installed by migration reports/0002)."""
+    from .default_categories import install
+
+    install(Category)

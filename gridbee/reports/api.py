@@ -1,0 +1,105 @@
+"""The reporting API: intake (multipart, idempotent), my reports, categories, photos."""
+
+import datetime
+
+from django.http import FileResponse
+from ninja import File, Form, Query, Router, Status
+from ninja.files import UploadedFile
+
+from gridbee.core.errors import DomainError
+from gridbee.core.schemas import ErrorOut
+from gridbee.geo.choices import Crs
+from gridbee.people.auth import LOGGED_IN
+from gridbee.people.queries import partner_of
+
+from . import queries
+from .actions import Sender, submit_report
+from .errors import ReportError
+from .models import Category
+from .schemas import CategoryOut, MyReportOut, ReportAnswerOut
+
+router = Router(tags=["reports"])
+ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 413), ErrorOut)
+
+
+@router.post(
+    "/reports", response={200: ReportAnswerOut, 201: ReportAnswerOut, **ERRORS}, auth=LOGGED_IN
+)
+def create_report(
+    request,
+    category: Form[str],
+    lat: Form[float],
+    lon: Form[float],
+    photos: File[list[UploadedFile]],
+    crs: Form[Crs] = Crs.WGS84,
+    accuracy: Form[float | None] = None,
+    text: Form[str] = "",
+    emergency: Form[bool] = False,
+    phone_time: Form[datetime.datetime | None] = None,
+):
+    """Report a problem: 1–3 photos, where, what. Send a fresh `Idempotency-Key` header per
+    report and the same one on every retry: 201 creates, 200 repeats the first answer."""
+    partner = partner_of(request.user)
+    if partner is None:
+        raise DomainError(ReportError.NOT_A_PARTNER)
+    answer, created = submit_report(
+        Sender.of_partner(partner),
+        idempotency_key=request.headers.get("Idempotency-Key", ""),
+        category_code=category,
+        lat=lat,
+        lon=lon,
+        crs=crs,
+        accuracy_m=accuracy,
+        text=text,
+        emergency=emergency,
+        phone_time=phone_time,
+        photos=[_read(f) for f in photos],
+    )
+    return Status(201 if created else 200, answer)
+
+
+def _read(upload: UploadedFile) -> bytes:
+    from .photos import MAX_BYTES
+
+    if upload.size and upload.size > MAX_BYTES:
+        raise DomainError(ReportError.PHOTO_TOO_LARGE)
+    return upload.read()
+
+
+@router.get("/reports/mine", response={200: list[MyReportOut], **ERRORS}, auth=LOGGED_IN)
+def list_my_reports(request, limit: int = Query(50, ge=1, le=200)):
+    reports = queries.my_reports(request.user).prefetch_related("photos")[:limit]
+    return [
+        {
+            "id": r.pk,
+            "category": r.category.code,
+            "category_name": r.category.name,
+            "text": r.text,
+            "first_report": r.is_first,
+            "received_at": r.received_at,
+            "case_id": r.case_id,
+            "case_status": r.case.status,
+            "case_urgency": r.case.urgency,
+            "grid_name": r.grid.name if r.grid else None,
+            "photo_ids": [p.pk for p in r.photos.all()],
+        }
+        for r in reports
+    ]
+
+
+@router.get("/categories", response=list[CategoryOut], auth=None)
+def list_categories(request):
+    return list(Category.objects.filter(active=True))
+
+
+@router.get(
+    "/photos/{photo_id}",
+    response={200: None, **ERRORS},
+    auth=LOGGED_IN,
+    openapi_extra={"responses": {200: {"content": {"image/jpeg": {}}}}},
+)
+def get_photo(request, photo_id: int, thumbnail: bool = False):
+    """A report photo (JPEG, metadata stripped), for its reporter and for staff of its case."""
+    photo = queries.visible_photo(request.user, photo_id)
+    field = photo.thumbnail if thumbnail else photo.image
+    return FileResponse(field.open("rb"), content_type="image/jpeg")

@@ -1,0 +1,56 @@
+from django.utils.translation import gettext_lazy as _
+
+from gridbee.core.errors import ErrorCode
+
+
+class ReportError(ErrorCode):
+    IDEMPOTENCY_KEY_REQUIRED = (
+        "reports.idempotency_key_required",
+        400,
+        _("The app must send an Idempotency-Key header so a retry cannot report twice."),
+    )
+    NO_PHOTO = ("reports.photo_required", 400, _("Add one to three photos."))
+    TOO_MANY_PHOTOS = ("reports.too_many_photos", 400, _("At most three photos per report."))
+    PHOTO_TOO_LARGE = (
+        "reports.photo_too_large",
+        413,
+        _("A photo is too large (at most 12 MB). Send a smaller one."),
+    )
+    UPLOAD_TOO_LARGE = (
+        "reports.upload_too_large",
+        413,
+        _("The upload is too large (at most 40 MB in all)."),
+    )
+    PHOTO_TOO_MANY_PIXELS = (
+        "reports.photo_too_many_pixels",
+        400,
+        _("A photo has too many pixels (at most 60 megapixels)."),
+    )
+    NOT_AN_IMAGE = (
+        "reports.not_an_image",
+        400,
+        _("A file is not a photo we can read (JPEG, PNG or WebP)."),
+    )
+    UNKNOWN_CATEGORY = ("reports.unknown_category", 400, _("Choose a category from the list."))
+    TEXT_TOO_LONG = (
+        "reports.text_too_long",
+        400,
+        _("The text is too long (at most 500 characters)."),
+    )
+    OUTSIDE_AREA = (
+        "reports.outside_area",
+        400,
+        _("This place is outside the area GridBee serves here."),
+    )
+    NOT_A_PARTNER = ("reports.not_a_partner", 403, _("Only enrolled partners can report."))
+    PARTNER_INACTIVE = (
+        "reports.partner_inactive",
+        403,
+        _("Your partner status is suspended or revoked; you cannot report now."),
+    )
+    PHOTO_NOT_FOUND = ("reports.photo_not_found", 404, _("Not found."))
+    IDEMPOTENCY_KEY_REUSED = (
+        "reports.idempotency_key_reused",
+        409,
+        _("This Idempotency-Key was used for a different report."),
+    )
