@@ -7,6 +7,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("open311/v2/", include("gridbee.reports.open311.urls")),
+    path("", include("gridbee.reports.urls")),
     path("", include("gridbee.people.urls")),
     path("", include("gridbee.core.urls")),
 ]

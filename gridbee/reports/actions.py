@@ -70,7 +70,9 @@ def submit_report(
     category = Category.objects.filter(code=category_code, active=True).first()
     if category is None:
         raise DomainError(ReportError.UNKNOWN_CATEGORY)
-    if not photos:
+    if not photos and sender.partner is not None:
+        # Partners always send a photo; other systems (Open311) may send none, and their
+        # media_url is never fetched: no request leaves the intranet.
         raise DomainError(ReportError.NO_PHOTO)
     if len(photos) > MAX_PHOTOS:
         raise DomainError(ReportError.TOO_MANY_PHOTOS)
