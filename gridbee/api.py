@@ -10,7 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from gridbee.cases.api import router as cases_router
 from gridbee.core.api import router as core_router
-from gridbee.core.errors import DomainError
+from gridbee.core.errors import CommonError, DomainError
 from gridbee.geo.api import router as geo_router
 from gridbee.people.api import router as people_router
 from gridbee.reports.api import router as reports_router
@@ -53,7 +53,8 @@ def on_validation_error(request, exc: NinjaValidationError):
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request, exc):
-    return _error(request, 401, "auth.not_authenticated", _("Please log in first."))
+    error = CommonError.NOT_AUTHENTICATED
+    return _error(request, error.status, error.code, error.message)
 
 
 @api.exception_handler(Http404)

@@ -6,7 +6,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from gridbee.core.errors import DomainError
+from gridbee.core.errors import CommonError, DomainError
 from gridbee.geo.choices import Level
 from gridbee.geo.index import Location
 from gridbee.geo.models import Grid
@@ -31,7 +31,7 @@ def file_report(
     if case is not None:
         changes = {"report_count": F("report_count") + 1, "last_report_at": now}
         Case.objects.filter(pk=case.pk).update(**changes)
-        CaseEvent.objects.create(case=case, kind=CaseEventKind.JOINED)
+        record(case, CaseEventKind.JOINED)
         if emergency and case.urgency != Urgency.EMERGENCY:
             _make_emergency(case, actor=None, note="reporter flagged an emergency")
         case.refresh_from_db()
@@ -51,8 +51,19 @@ def file_report(
         opened_at=now,
         last_report_at=now,
     )
-    CaseEvent.objects.create(case=case, kind=CaseEventKind.OPENED)
+    record(case, CaseEventKind.OPENED)
     return case, True
+
+
+def record(case: Case, kind: str, *, actor=None, note: str = "") -> CaseEvent:
+    """Write a step on the case's timeline (who, in which role, when, why)."""
+    return CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        actor=actor,
+        actor_role=actor.role if actor else "",
+        note=note.strip()[:500],
+    )
 
 
 def _serialize_intake(category_id: int, county: str) -> None:
@@ -78,13 +89,7 @@ def mark_emergency(case_id, *, actor, note: str = "") -> Case:
 def _make_emergency(case: Case, *, actor, note: str) -> None:
     case.urgency = Urgency.EMERGENCY
     case.save(update_fields=["urgency"])
-    CaseEvent.objects.create(
-        case=case,
-        kind=CaseEventKind.MARKED_EMERGENCY,
-        actor=actor,
-        actor_role=actor.role if actor else "",
-        note=note[:500],
-    )
+    record(case, CaseEventKind.MARKED_EMERGENCY, actor=actor, note=note)
 
 
 def merge_cases(target_id, source_ids: list[int], *, actor, note: str = "") -> Case:
@@ -112,21 +117,10 @@ def merge_cases(target_id, source_ids: list[int], *, actor, note: str = "") -> C
             source.status, source.merged_into, source.closed_at = CaseStatus.MERGED, target, now
             source.report_count = 0
             source.save(update_fields=["status", "merged_into", "closed_at", "report_count"])
-            CaseEvent.objects.create(
-                case=source,
-                kind=CaseEventKind.MERGED,
-                actor=actor,
-                actor_role=actor.role,
-                note=f"→ #{target.pk} {note}"[:500],
-            )
+            record(source, CaseEventKind.MERGED, actor=actor, note=f"→ #{target.pk} {note}")
         _recount(target)
-        CaseEvent.objects.create(
-            case=target,
-            kind=CaseEventKind.MERGED,
-            actor=actor,
-            actor_role=actor.role,
-            note=f"← {', '.join(f'#{s.pk}' for s in sources)} {note}"[:500],
-        )
+        merged = ", ".join(f"#{s.pk}" for s in sources)
+        record(target, CaseEventKind.MERGED, actor=actor, note=f"← {merged} {note}")
     return target
 
 
@@ -159,13 +153,7 @@ def split_case(case_id, report_ids: list[int], *, actor, note: str = "") -> Case
         Report.objects.filter(pk=first.pk).update(is_first=True)
         _recount(case)
         for c, text in ((case, f"→ #{new.pk}"), (new, f"← #{case.pk}")):
-            CaseEvent.objects.create(
-                case=c,
-                kind=CaseEventKind.SPLIT,
-                actor=actor,
-                actor_role=actor.role,
-                note=f"{text} {note}"[:500],
-            )
+            record(c, CaseEventKind.SPLIT, actor=actor, note=f"{text} {note}")
     return new
 
 
@@ -187,4 +175,4 @@ def _lock(case: Case) -> Case:
 
 def _require(actor, perm: Perm) -> None:
     if not has_perm(actor, perm):
-        raise DomainError(CaseError.FORBIDDEN)
+        raise DomainError(CommonError.FORBIDDEN)

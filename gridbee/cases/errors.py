@@ -5,7 +5,6 @@ from gridbee.core.errors import ErrorCode
 
 class CaseError(ErrorCode):
     NOT_FOUND = ("cases.not_found", 404, _("Not found."))
-    FORBIDDEN = ("auth.forbidden", 403, _("Your role may not do this."))
     NOT_OPEN = ("cases.not_open", 409, _("This case is no longer open."))
     MERGE_MISMATCH = (
         "cases.merge_mismatch",

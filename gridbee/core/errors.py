@@ -4,6 +4,8 @@ HTTP answers. A code is stable (clients switch on it); the message is for people
 from enum import Enum
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 
 class ErrorCode(Enum):
     """Members are (code, HTTP status, message). Subclass once per domain."""
@@ -41,3 +43,10 @@ class DomainError(Exception):
         if self.details:
             body["details"] = self.details
         return body
+
+
+class CommonError(ErrorCode):
+    """Answers every domain gives alike."""
+
+    NOT_AUTHENTICATED = ("auth.not_authenticated", 401, _("Please log in first."))
+    FORBIDDEN = ("auth.forbidden", 403, _("Your role may not do this."))

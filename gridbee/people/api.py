@@ -4,7 +4,7 @@ authorize, call an action or a scoped query, and present."""
 from django.db.models import Prefetch
 from ninja import Router, Status
 
-from gridbee.core.errors import DomainError
+from gridbee.core.errors import CommonError, DomainError
 from gridbee.core.schemas import ErrorOut
 
 from . import actions, presenters
@@ -83,7 +83,7 @@ def bind_my_grids(request, body: BindingsIn):
     """Bind yourself to one or two grids near where you work (就近绑定)."""
     partner = partner_of(request.user)
     if partner is None:
-        raise DomainError(PeopleError.FORBIDDEN)
+        raise DomainError(CommonError.FORBIDDEN)
     bindings = actions.bind_grids(partner, body.grid_codes, actor=request.user)
     return [b.grid.code for b in bindings]
 

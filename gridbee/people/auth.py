@@ -3,10 +3,9 @@
 
 from ninja.security import HttpBearer, SessionAuth
 
-from gridbee.core.errors import DomainError
+from gridbee.core.errors import CommonError, DomainError
 
 from .actions.auth import user_for_token
-from .errors import PeopleError
 from .permissions import Perm, has_perm
 
 
@@ -29,7 +28,7 @@ LOGGED_IN = [TokenAuth(), ActiveSessionAuth()]
 
 def require(request, perm: Perm) -> None:
     if not has_perm(request.user, perm):
-        raise DomainError(PeopleError.FORBIDDEN)
+        raise DomainError(CommonError.FORBIDDEN)
 
 
 def client_address(request) -> str | None:

@@ -4,14 +4,12 @@ from gridbee.core.errors import ErrorCode
 
 
 class PeopleError(ErrorCode):
-    NOT_AUTHENTICATED = ("auth.not_authenticated", 401, _("Please log in first."))
     BAD_CREDENTIALS = ("auth.bad_credentials", 401, _("Wrong mobile number or password."))
     THROTTLED = (
         "auth.throttled",
         429,
         _("Too many failed attempts. Wait a quarter of an hour and try again."),
     )
-    FORBIDDEN = ("auth.forbidden", 403, _("Your role may not do this."))
     NOT_FOUND = ("people.not_found", 404, _("Not found."))
     INVALID_MOBILE = (
         "people.invalid_mobile",

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from gridbee.core.errors import DomainError
+from gridbee.core.errors import CommonError, DomainError
 from gridbee.geo.models import Grid, Region
 
 from ..choices import ApplicationAction, ApplicationStatus, PartnerAction, Role
@@ -119,7 +119,7 @@ def act_on_application(application_id, action: str, *, actor, note: str = "") ->
     with transaction.atomic():
         application = get_visible(applications_for(actor).select_for_update(), application_id)
         if not has_perm(actor, step.perm):
-            raise DomainError(PeopleError.FORBIDDEN)
+            raise DomainError(CommonError.FORBIDDEN)
         if application.status != step.source:
             raise DomainError(PeopleError.INVALID_TRANSITION)
         note = (note or "").strip()

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from gridbee.core.errors import DomainError
+from gridbee.core.errors import CommonError, DomainError
 
 from ..choices import PartnerAction, PartnerStatus, StatusReason
 from ..errors import PeopleError
@@ -40,7 +40,7 @@ def change_partner_status(
         visible = get_visible(partners_for(actor), partner_id)
         partner = Partner.objects.select_for_update().get(pk=visible.pk)
         if not has_perm(actor, Perm.PARTNERS_MANAGE):
-            raise DomainError(PeopleError.FORBIDDEN)
+            raise DomainError(CommonError.FORBIDDEN)
         if reason not in StatusReason.values:
             raise DomainError(PeopleError.REASON_REQUIRED)
         if partner.status not in change.sources:
