@@ -91,10 +91,14 @@ def bind_my_grids(request, body: BindingsIn):
 # --- enrolment ------------------------------------------------------------------------------
 
 
-@router.post("/enrolment/applications", response={201: ApplicationCreatedOut, **ERRORS}, auth=None)
+@router.post(
+    "/enrolment/applications",
+    response={201: ApplicationCreatedOut, **ERRORS, 429: ErrorOut},
+    auth=None,
+)
 def apply(request, body: ApplicationIn):
     """Apply to become a partner (个人自愿). No account needed; keep the status token."""
-    application = actions.submit_application(**body.dict())
+    application = actions.submit_application(**body.dict(), address=client_address(request))
     return Status(201, application)
 
 
@@ -191,7 +195,7 @@ def list_partners(request, status: str | None = None):
 @router.get("/partners/{partner_id}", response={200: PartnerDetailOut, **ERRORS}, auth=LOGGED_IN)
 def get_partner(request, partner_id: int):
     require(request, Perm.PARTNERS_VIEW)
-    partner = get_visible(_partners(request.user).prefetch_related("events"), partner_id)
+    partner = get_visible(_partners(request.user).prefetch_related("events__actor"), partner_id)
     return presenters.partner_out(request.user, partner, events=True)
 
 
@@ -201,7 +205,7 @@ def _change(action: str):
         actions.change_partner_status(
             partner_id, action, actor=request.user, reason=body.reason, note=body.note
         )
-        partner = get_visible(_partners(request.user).prefetch_related("events"), partner_id)
+        partner = get_visible(_partners(request.user).prefetch_related("events__actor"), partner_id)
         return presenters.partner_out(request.user, partner, events=True)
 
     handler.__name__ = f"{action}_partner"

@@ -4,7 +4,7 @@ business of scopes.py."""
 
 from enum import StrEnum
 
-from .choices import Role
+from .choices import Role, TeamRole
 
 
 class Perm(StrEnum):
@@ -43,7 +43,24 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
 }
 
 
+# A sub-captain (分队长) is a partner chosen to lead a squad: as a partner they report, as a
+# lead they see their squad, whatever their account's role.
+SQUAD_LEAD_PERMS = frozenset({Perm.PARTNERS_VIEW, Perm.TEAMS_VIEW})
+
+
 def has_perm(user, perm: Perm) -> bool:
     if not (user and user.is_authenticated and user.is_active):
         return False
-    return perm in ROLE_PERMS.get(user.role, frozenset())
+    if perm in ROLE_PERMS.get(user.role, frozenset()):
+        return True
+    return perm in SQUAD_LEAD_PERMS and leads_a_squad(user)
+
+
+def leads_a_squad(user) -> bool:
+    if not hasattr(user, "_leads_a_squad"):
+        from .models import TeamMember
+
+        user._leads_a_squad = TeamMember.objects.filter(
+            partner__user=user, role=TeamRole.SUB_CAPTAIN
+        ).exists()
+    return user._leads_a_squad

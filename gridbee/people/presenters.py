@@ -58,16 +58,24 @@ def partner_out(viewer, partner: Partner, *, events: bool = False) -> dict:
     }
     if events:
         out["events"] = [
-            {"action": e.action, "reason": e.reason, "note": e.note, "at": e.at}
+            {
+                "action": e.action,
+                "reason": e.reason,
+                "note": e.note,
+                "at": e.at,
+                "actor_role": e.actor.role if e.actor else "",
+            }
             for e in partner.events.all()
         ]
     return out
 
 
 def certificate_status(certificate: Certificate) -> str:
-    if certificate.valid_until < timezone.localdate():
+    """Suspended or revoked says more than expired, so it wins."""
+    status = certificate.partner.status
+    if status == "active" and certificate.valid_until < timezone.localdate():
         return "expired"
-    return certificate.partner.status
+    return status
 
 
 def verification_out(certificate: Certificate) -> dict:

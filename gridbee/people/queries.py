@@ -55,7 +55,7 @@ def partners_for(user) -> QuerySet[Partner]:
     partners = Partner.objects.select_related("industry", "station", "county")
     if user.role == Role.STATION:
         return partners.filter(station_id=user.station_id) if user.station_id else partners.none()
-    if user.role == Role.TEAM_LEAD:
+    if user.role in (Role.TEAM_LEAD, Role.PARTNER):  # a partner here leads a squad
         return partners.filter(_led_by(user))
     if user.role == Role.OPERATOR and not user.region_id:
         # An operator scoped to a set of grids sees the partners bound to them.
@@ -83,7 +83,7 @@ def _led_by(user) -> Q:
 def teams_for(user) -> QuerySet[Team]:
     if not has_perm(user, Perm.TEAMS_VIEW):
         return Team.objects.none()
-    if user.role == Role.TEAM_LEAD:
+    if user.role in (Role.TEAM_LEAD, Role.PARTNER):
         return Team.objects.filter(
             Q(captain=user) | Q(members__partner__user=user, members__role=TeamRole.SUB_CAPTAIN)
         ).distinct()

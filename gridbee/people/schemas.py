@@ -98,6 +98,7 @@ class PartnerEventOut(Schema):
     reason: str
     note: str
     at: datetime.datetime
+    actor_role: str
 
 
 class PartnerDetailOut(PartnerOut):

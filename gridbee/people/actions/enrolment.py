@@ -13,6 +13,7 @@ from django.utils import timezone
 from gridbee.core.errors import CommonError, DomainError
 from gridbee.geo.models import Grid, Region
 
+from .. import throttle
 from ..choices import ApplicationAction, ApplicationStatus, PartnerAction, Role
 from ..errors import PeopleError
 from ..models import (
@@ -64,10 +65,14 @@ def submit_application(
     grid_codes: list[str],
     accepted_rules: bool,
     password_hash: str = "",
+    address: str | None = None,
 ) -> Application:
     """A worker applies (个人自愿). Anyone may; every problem is refused before anything is kept.
     A trusted bulk source (a station's roster, the demo) may pass password_hash instead of a
-    password: hashing with argon2 costs a good part of a second each."""
+    password: hashing with argon2 costs a good part of a second each. The client's address
+    limits how many applications one place can send (spam)."""
+    if not throttle.application_allowed(address):
+        raise DomainError(PeopleError.THROTTLED)
     mobile = normalize_mobile(mobile)
     id_number = (id_number or "").strip().upper()
     _check(validate_mobile, mobile, PeopleError.INVALID_MOBILE)

@@ -16,16 +16,24 @@ from .enrolment import grids_in
 P = PartnerStatus
 
 
+R = StatusReason
+# Why someone leaves (a breach of the 三个不准, inactivity, their own wish) and why they return.
+LEAVING = (R.FALSE_REPORTS, R.LEAKED_INFORMATION, R.PRIVATE_GAIN, R.INACTIVITY, R.OWN_REQUEST,
+           R.OTHER)  # fmt: skip
+RETURNING = (R.REVIEWED, R.OWN_REQUEST, R.OTHER)
+
+
 @dataclass(frozen=True)
 class Change:
     sources: tuple[str, ...]
     target: str
+    reasons: tuple[str, ...]
 
 
 TRANSITIONS = {
-    PartnerAction.SUSPEND: Change((P.ACTIVE,), P.SUSPENDED),
-    PartnerAction.REVOKE: Change((P.ACTIVE, P.SUSPENDED), P.REVOKED),
-    PartnerAction.REINSTATE: Change((P.SUSPENDED, P.REVOKED), P.ACTIVE),
+    PartnerAction.SUSPEND: Change((P.ACTIVE,), P.SUSPENDED, LEAVING),
+    PartnerAction.REVOKE: Change((P.ACTIVE, P.SUSPENDED), P.REVOKED, LEAVING),
+    PartnerAction.REINSTATE: Change((P.SUSPENDED, P.REVOKED), P.ACTIVE, RETURNING),
 }
 
 
@@ -41,7 +49,7 @@ def change_partner_status(
         partner = Partner.objects.select_for_update().get(pk=visible.pk)
         if not has_perm(actor, Perm.PARTNERS_MANAGE):
             raise DomainError(CommonError.FORBIDDEN)
-        if reason not in StatusReason.values:
+        if reason not in change.reasons:
             raise DomainError(PeopleError.REASON_REQUIRED)
         if partner.status not in change.sources:
             raise DomainError(PeopleError.INVALID_TRANSITION)

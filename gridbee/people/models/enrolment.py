@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridbee.people.choices import ApplicationAction, ApplicationStatus
 from gridbee.people.validators import validate_id_number, validate_mobile
@@ -24,7 +25,7 @@ class Application(models.Model):
     )
     # The applicant follows the application with this secret link before having an account.
     status_token = models.CharField(max_length=40, unique=True, default=_status_token)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     mobile = models.CharField(_("mobile number"), max_length=11, validators=[validate_mobile])
     id_number = models.CharField(
         _("ID card number"), max_length=18, validators=[validate_id_number]

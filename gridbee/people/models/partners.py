@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridbee.people.choices import PartnerAction, PartnerStatus, StatusReason
 
@@ -13,7 +14,7 @@ class Partner(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="partner"
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     id_number = models.CharField(_("ID card number"), max_length=18)
     industry = models.ForeignKey(
         "people.Industry", verbose_name=_("industry"), on_delete=models.PROTECT

@@ -27,6 +27,7 @@ from gridbee.reports.tests import images
 
 from . import county as fixture
 
+# The fixture's partner is also a sub-captain (分队长): as a squad lead they see their squad.
 ROLES = [
     "anonymous",
     "partner",
@@ -171,12 +172,15 @@ OPS = {
     "partners": Op(
         "GET",
         "/api/partners",
-        only(200, ["team_lead", "station", "operator", "reviewer", "admin", *FAR]),
+        only(200, ["partner", "team_lead", "station", "operator", "reviewer", "admin", *FAR]),
     ),
     "partner": Op(
         "GET",
         "/api/partners/{partner}",
-        {**only(200, ["team_lead", "station", "operator", "reviewer", "admin"]), **only(404, FAR)},
+        {
+            **only(200, ["partner", "team_lead", "station", "operator", "reviewer", "admin"]),
+            **only(404, FAR),
+        },
     ),
     "suspend": Op(
         "POST",
@@ -202,12 +206,15 @@ OPS = {
     "teams": Op(
         "GET",
         "/api/teams",
-        only(200, ["team_lead", "operator", "reviewer", "admin", "far_reviewer"]),
+        only(200, ["partner", "team_lead", "operator", "reviewer", "admin", "far_reviewer"]),
     ),
     "team": Op(
         "GET",
         "/api/teams/{team}",
-        {**only(200, ["team_lead", "operator", "reviewer", "admin"]), "far_reviewer": 404},
+        {
+            **only(200, ["partner", "team_lead", "operator", "reviewer", "admin"]),
+            "far_reviewer": 404,
+        },
     ),
     "verify": Op("GET", "/api/certificates/{certificate}", only(200, EVERYONE)),
     "report": Op(

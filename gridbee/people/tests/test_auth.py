@@ -72,3 +72,22 @@ def test_a_deactivated_account_cannot_use_its_token(county):
     county.partner_user.is_active = False
     county.partner_user.save()
     assert client.get("/api/me", headers={"authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_one_address_cannot_flood_the_application_form(county, settings):
+    from gridbee.people import throttle
+
+    client = Client(REMOTE_ADDR="10.9.8.7")
+    body = {
+        "name": "刷单", "mobile": "13600000000", "id_number": "12345", "password": "x",
+        "station_id": county.station.pk, "work_area": "x", "grid_codes": [],
+        "accepted_rules": True,
+    }  # fmt: skip
+    codes = [
+        client.post("/api/enrolment/applications", body, content_type="application/json").json()[
+            "code"
+        ]
+        for _ in range(throttle.APPLICATIONS_PER_HOUR + 1)
+    ]
+    assert codes[:-1] == ["people.invalid_id_number"] * throttle.APPLICATIONS_PER_HOUR
+    assert codes[-1] == "auth.throttled"

@@ -530,6 +530,12 @@ def test_teams_are_scoped(client, county):
     assert "惠水蜂队" not in html_of(far.get(reverse("team-list")))
     assert far.get(reverse("team-detail", args=[county.team.pk])).status_code == 404
     client.logout()
+    # The fixture's partner leads a squad (分队长): they see their team, a plain member does not.
+    partner = log_in(client, county.partner_user)
+    assert "惠水蜂队" in html_of(partner.get(reverse("team-list")))
+    county.partner.membership.role = "member"
+    county.partner.membership.save()
+    client.logout()
     partner = log_in(client, county.partner_user)
     assert partner.get(reverse("team-list")).status_code == 403
 
