@@ -1,19 +1,40 @@
+"""Admin for the people domain. Records with a history (applications, partners' standing) are
+read-only here: their changes go through the pages and API, which keep the history."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import (
+    Application,
+    ApplicationStep,
+    Certificate,
+    Company,
+    Department,
+    GridBinding,
+    Industry,
+    Partner,
+    PartnerEvent,
+    Station,
+    Team,
+    TeamMember,
+    User,
+)
+from .validators import mask_id_number
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["mobile"]
-    list_display = ["mobile", "name", "role", "is_active", "is_staff"]
+    list_display = ["mobile", "name", "role", "region", "is_active", "is_staff"]
     list_filter = ["role", "is_active", "is_staff"]
     search_fields = ["mobile", "name"]
+    raw_id_fields = ["region", "station", "department"]
+    filter_horizontal = ["groups", "grids"]
     fieldsets = [
         (None, {"fields": ["mobile", "password"]}),
         (_("Person"), {"fields": ["name", "role"]}),
+        (_("Scope"), {"fields": ["region", "grids", "station", "department"]}),
         (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
@@ -23,4 +44,109 @@ class UserAdmin(BaseUserAdmin):
             {"classes": ["wide"], "fields": ["mobile", "name", "role", "password1", "password2"]},
         )
     ]
-    filter_horizontal = ["groups"]
+
+
+@admin.register(Industry)
+class IndustryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    list_display = ["name", "industry"]
+    list_filter = ["industry"]
+    search_fields = ["name"]
+
+
+@admin.register(Station)
+class StationAdmin(admin.ModelAdmin):
+    list_display = ["name", "company", "county", "address"]
+    list_filter = ["company__industry"]
+    search_fields = ["name", "company__name"]
+    raw_id_fields = ["county"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "county"]
+    search_fields = ["name", "code"]
+    raw_id_fields = ["county"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ApplicationStepInline(admin.TabularInline):
+    model = ApplicationStep
+    fields = ["at", "action", "actor_role", "actor", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Application)
+class ApplicationAdmin(ReadOnlyAdmin):
+    list_display = ["id", "name", "station", "status", "submitted_at", "decided_at"]
+    list_filter = ["status", "industry"]
+    search_fields = ["name", "mobile"]
+    exclude = ["password", "status_token", "id_number"]
+    readonly_fields = ["masked_id_number"]
+    inlines = [ApplicationStepInline]
+
+    @admin.display(description=_("ID card number"))
+    def masked_id_number(self, obj):
+        return mask_id_number(obj.id_number)
+
+
+class PartnerEventInline(ApplicationStepInline):
+    model = PartnerEvent
+    fields = ["at", "action", "reason", "actor", "note"]
+    readonly_fields = fields
+
+
+class BindingInline(admin.TabularInline):
+    model = GridBinding
+    raw_id_fields = ["grid"]
+    extra = 0
+
+
+@admin.register(Partner)
+class PartnerAdmin(ReadOnlyAdmin):
+    list_display = ["name", "industry", "station", "county", "status", "joined_at"]
+    list_filter = ["status", "industry"]
+    search_fields = ["name", "user__mobile"]
+    exclude = ["id_number"]
+    readonly_fields = ["masked_id_number"]
+    inlines = [BindingInline, PartnerEventInline]
+
+    @admin.display(description=_("ID card number"))
+    def masked_id_number(self, obj):
+        return mask_id_number(obj.id_number)
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnlyAdmin):
+    list_display = ["number", "partner", "issued_at", "valid_until"]
+    search_fields = ["number", "partner__name"]
+    exclude = ["token"]
+
+
+class TeamMemberInline(admin.TabularInline):
+    model = TeamMember
+    raw_id_fields = ["partner", "leader"]
+    extra = 0
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "county", "captain"]
+    raw_id_fields = ["county", "captain"]
+    inlines = [TeamMemberInline]
