@@ -198,6 +198,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 # GridBee's own knobs.
 TILE_URL = env("TILE_URL")  # e.g. http://tiles.intranet/{z}/{x}/{y}.png; empty: no base map
 GRID_INDEX_CHECK_SECONDS = float(env("GRID_INDEX_CHECK_SECONDS", "2"))
+# Office hours for ordinary deadlines; emergencies' rapid-response steps in minutes (1-3-5).
+WORK_HOURS = env("WORK_HOURS", "08:30-12:00,14:30-18:00")
+RAPID_RESPONSE_MINUTES = {
+    "accept": int(env("RAPID_ACCEPT_MINUTES", "1")),
+    "dispatch": int(env("RAPID_DISPATCH_MINUTES", "3")),
+    "on_scene": int(env("RAPID_ON_SCENE_MINUTES", "5")),
+}
+ORDINARY_STEP_MINUTES = {"accept": 60, "dispatch": 120}  # working minutes
 MAX_REQUEST_BYTES = 40 * 1024 * 1024  # three 12 MB photos and the form around them
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 
