@@ -2,6 +2,7 @@
 
 import logging
 
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -65,6 +66,13 @@ def on_not_found(request, exc):
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     return _error(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(DataError)
+def on_data_error(request, exc):
+    # A value the database cannot hold that slipped past validation: the caller's input.
+    log.warning("database refused input: %s", exc)
+    return _error(request, 400, "invalid_input", _("Some fields are missing or invalid."))
 
 
 @api.exception_handler(Exception)

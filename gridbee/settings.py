@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "gridbee.core.middleware.RequestSizeLimit",
+    "gridbee.core.middleware.RejectNulCharacters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -206,6 +207,9 @@ RAPID_RESPONSE_MINUTES = {
     "on_scene": int(env("RAPID_ON_SCENE_MINUTES", "5")),
 }
 ORDINARY_STEP_MINUTES = {"accept": 60, "dispatch": 120}  # working minutes
+NOTIFY_CHANNELS = [
+    path for path in env("NOTIFY_CHANNELS", "gridbee.core.notify.OutboxChannel").split(",") if path
+]
 MAX_REQUEST_BYTES = 40 * 1024 * 1024  # three 12 MB photos and the form around them
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 

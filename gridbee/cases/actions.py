@@ -13,7 +13,7 @@ from gridbee.geo.models import Grid
 from gridbee.people.permissions import Perm, has_perm
 from gridbee.reports.models import Report
 
-from . import dedup
+from . import deadlines, dedup
 from .choices import OPEN_STATUSES, CaseEventKind, CaseStatus, Urgency
 from .errors import CaseError
 from .models import Case, CaseEvent
@@ -50,6 +50,11 @@ def file_report(
         report_count=1,
         opened_at=now,
         last_report_at=now,
+        step_deadline_at=deadlines.due(
+            Urgency.EMERGENCY if urgent else Urgency.ORDINARY,
+            now,
+            deadlines.step_minutes(Urgency.EMERGENCY if urgent else Urgency.ORDINARY, "accept"),
+        ),
     )
     record(case, CaseEventKind.OPENED)
     return case, True

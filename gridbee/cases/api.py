@@ -1,14 +1,28 @@
-"""The cases API at intake stage: the emergency queue, triage, merge and split."""
+"""The cases API: the emergency queue, triage (merge, split, urgency), the closed loop's steps,
+timelines and the messages every reporter gets."""
 
-from ninja import Router
+from typing import Literal
+
+from ninja import File, Form, Router
+from ninja.files import UploadedFile
 
 from gridbee.core.schemas import ErrorOut
 from gridbee.people.auth import LOGGED_IN, require
 from gridbee.people.permissions import Perm
 
-from . import actions, queries
-from .models import Case
-from .schemas import CaseOut, MergeIn, NoteIn, SplitIn
+from . import actions, queries, workflow
+from .choices import CaseEventKind
+from .models import Case, Message
+from .schemas import (
+    CaseOut,
+    CaseStateOut,
+    EventOut,
+    MergeIn,
+    MessageOut,
+    NoteIn,
+    SplitIn,
+    StepIn,
+)
 
 router = Router(tags=["cases"])
 ERRORS = dict.fromkeys((400, 401, 403, 404, 409), ErrorOut)
@@ -67,3 +81,104 @@ def split(request, case_id: int, body: SplitIn):
     require(request, Perm.CASES_VIEW)
     new = actions.split_case(case_id, body.report_ids, actor=request.user, note=body.note)
     return case_out(queries.visible_case(request.user, new.pk))
+
+
+def _fresh(pk: int) -> Case:
+    return Case.objects.select_related("category", "grid", "region", "department").get(pk=pk)
+
+
+def state_out(case: Case) -> dict:
+    return {
+        **case_out(case),
+        "version": case.version,
+        "department": case.department.name if case.department else None,
+        "step_deadline_at": case.step_deadline_at,
+        "rework_count": case.rework_count,
+        "escalation_count": case.escalation_count,
+        "rating": case.rating,
+    }
+
+
+StepName = Literal[tuple(a for a in workflow.STEPS if a != CaseEventKind.HANDLE)]
+
+
+@router.post(
+    "/cases/{case_id}/steps/{action}", response={200: CaseStateOut, **ERRORS}, auth=LOGGED_IN
+)
+def take_step(request, case_id: int, action: StepName, body: StepIn):
+    """Move a case along the closed loop (立案, 派遣, 签收, 核查…); the table in workflow.py
+    says who may take which step from which state. Send `version` to detect concurrent edits."""
+    case = workflow.act(
+        case_id,
+        action,
+        actor=request.user,
+        note=body.note,
+        reason=body.reason,
+        department_code=body.department_code,
+        extension_minutes=body.extension_minutes,
+        version=body.version,
+    )
+    return state_out(
+        Case.objects.select_related("category", "grid", "region", "department").get(pk=case.pk)
+    )
+
+
+@router.post("/cases/{case_id}/handle", response={200: CaseStateOut, **ERRORS}, auth=LOGGED_IN)
+def handle(
+    request,
+    case_id: int,
+    note: Form[str],
+    photos: File[list[UploadedFile]],
+    version: Form[int | None] = None,
+):
+    """The department reports the result (处置完毕): a note and 1–3 photos."""
+    case = workflow.act(
+        case_id,
+        CaseEventKind.HANDLE,
+        actor=request.user,
+        note=note,
+        photos=[p.read() for p in photos[:4]],
+        version=version,
+    )
+    return state_out(
+        Case.objects.select_related("category", "grid", "region", "department").get(pk=case.pk)
+    )
+
+
+@router.get("/cases/{case_id}/timeline", response={200: list[EventOut], **ERRORS}, auth=LOGGED_IN)
+def timeline(request, case_id: int):
+    """Every step of the case, for staff who may see it and for its reporters (件件有回应)."""
+    case = queries.timeline_case(request.user, case_id)
+    events = case.events.prefetch_related("photos")
+    return [
+        {
+            "kind": e.kind,
+            "actor_role": e.actor_role,
+            "note": e.note,
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "on_time": e.on_time,
+            "at": e.at,
+            "photo_ids": [p.pk for p in e.photos.all()],
+        }
+        for e in events
+    ]
+
+
+@router.get("/messages", response={200: list[MessageOut], **ERRORS}, auth=LOGGED_IN)
+def my_messages(request, unread: bool = False):
+    """The caller's in-app messages about cases, newest first."""
+    messages = Message.objects.filter(recipient=request.user)
+    if unread:
+        messages = messages.filter(read_at__isnull=True)
+    return [
+        {
+            "id": m.pk,
+            "case_id": m.case_id,
+            "kind": m.kind,
+            "text": m.text,
+            "created_at": m.created_at,
+            "read": m.read_at is not None,
+        }
+        for m in messages[:200]
+    ]

@@ -37,3 +37,32 @@ class CaseEventKind(models.TextChoices):
     MARKED_EMERGENCY = "marked_emergency", _("Marked as an emergency")
     MERGED = "merged", _("Merged")
     SPLIT = "split", _("Split")
+    ACCEPT = "accept", _("Accepted")  # 立案
+    REJECT = "reject", _("Not accepted")  # 不予立案
+    DISPATCH = "dispatch", _("Dispatched")  # 派遣
+    RETURN = "return", _("Handed back by the department")  # 退回
+    SIGN = "sign", _("Signed for")  # 签收
+    HANDLE = "handle", _("Handled")  # 处置完毕
+    VERIFY_PASS = "verify_pass", _("Verified and closed")  # 核查通过, 结案
+    VERIFY_FAIL = "verify_fail", _("Sent back for rework")  # 返工
+    HOLD = "hold", _("Put on hold")  # 缓办
+    RESUME = "resume", _("Resumed")
+    REQUEST_EXTENSION = "request_extension", _("Extension requested")  # 延期申请
+    APPROVE_EXTENSION = "approve_extension", _("Extension approved")
+    REFUSE_EXTENSION = "refuse_extension", _("Extension refused")
+    RATE = "rate", _("Rated by the reporter")
+    REOPEN = "reopen", _("Reopened by the reporter")
+    ESCALATE = "escalate", _("Overdue: escalated")
+
+
+class RejectReason(models.TextChoices):
+    NOT_A_PROBLEM = "not_a_problem", _("Not a problem")
+    DUPLICATE = "duplicate", _("Duplicate")
+    OUTSIDE_REMIT = "outside_remit", _("Outside our remit")
+    FALSE_REPORT = "false_report", _("False report")
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")  # 满意
+    FAIRLY = "fairly", _("Fairly satisfied")  # 基本满意
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")  # 不满意

@@ -82,3 +82,14 @@ def deadline(start: datetime.datetime, minutes: int, *, emergency: bool) -> date
     if emergency:
         return start + datetime.timedelta(minutes=minutes)
     return add_working_minutes(start, minutes)
+
+
+def step_minutes(urgency: str, step: str) -> int:
+    """How long a step may take: minutes for emergencies (1-3-5), working minutes otherwise."""
+    if urgency == "emergency":
+        return settings.RAPID_RESPONSE_MINUTES[step]
+    return settings.ORDINARY_STEP_MINUTES[step]
+
+
+def due(urgency: str, start: datetime.datetime, minutes: int) -> datetime.datetime:
+    return deadline(start, minutes, emergency=urgency == "emergency")

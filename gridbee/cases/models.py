@@ -41,6 +41,24 @@ class Case(models.Model):
     opened_at = models.DateTimeField(_("opened"))
     last_report_at = models.DateTimeField(_("last report"))
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # The closed loop (see workflow.py). version counts transitions: a client acting on what it
+    # saw sends it back, and a case that moved meanwhile answers 409 instead of a lost update.
+    version = models.PositiveIntegerField(default=0)
+    department = models.ForeignKey(
+        "people.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    step_deadline_at = models.DateTimeField(_("current step due"), null=True, blank=True)
+    step_escalated = models.BooleanField(default=False)
+    held_from = models.CharField(max_length=20, blank=True)
+    reject_reason = models.CharField(max_length=20, blank=True)
+    rework_count = models.PositiveSmallIntegerField(default=0)
+    escalation_count = models.PositiveSmallIntegerField(default=0)
+    rating = models.CharField(_("rating"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("case")
@@ -50,6 +68,7 @@ class Case(models.Model):
             models.Index(fields=["category", "h3_cell", "last_report_at"], name="case_proximity"),
             models.Index(fields=["county", "status", "urgency"], name="case_queue"),
             models.Index(fields=["region", "status"], name="case_region_queue"),
+            models.Index(fields=["step_escalated", "step_deadline_at"], name="case_overdue"),
         ]
 
     def __str__(self) -> str:
@@ -66,6 +85,10 @@ class CaseEvent(models.Model):
     )
     actor_role = models.CharField(max_length=20, blank=True)
     note = models.CharField(max_length=500, blank=True)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    # Whether this step came within its deadline (None when the step had none).
+    on_time = models.BooleanField(null=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -73,3 +96,50 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class EventPhoto(models.Model):
+    """A photo attached to a step: a handling result, a verification."""
+
+    event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(upload_to="cases/%Y/%m/")
+    thumbnail = models.FileField(upload_to="cases/%Y/%m/thumbs/")
+    sha256 = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class Extension(models.Model):
+    """A department asks for more time (延期); the operator approves or refuses."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extensions")
+    minutes = models.PositiveIntegerField()
+    reason = models.CharField(max_length=500)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved = models.BooleanField(null=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"+{self.minutes} min for #{self.case_id}"
+
+
+class Message(models.Model):
+    """An in-app message to a reporter about their case (件件有回应)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages"
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=30)
+    text = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]

@@ -17,6 +17,11 @@ def cases_for(user) -> QuerySet[Case]:
     if not has_perm(user, Perm.CASES_VIEW):
         return Case.objects.none()
     cases = Case.objects.select_related("category", "grid", "region")
+    if user.role == Role.DEPARTMENT:
+        # A department sees what was dispatched to it, from dispatch to closure.
+        return (
+            cases.filter(department_id=user.department_id) if user.department_id else (cases.none())
+        )
     if user.role == Role.OPERATOR and not user.region_id:
         return cases.filter(grid__in=user.grids.all())
     prefix = region_scope(user)
@@ -41,3 +46,9 @@ def visible_case(user, case_id) -> Case:
         return cases_for(user).get(pk=case_id)
     except (Case.DoesNotExist, ValueError, TypeError):
         raise DomainError(CaseError.NOT_FOUND) from None
+
+
+def timeline_case(user, case_id) -> Case:
+    """A case for its timeline: staff who may see it, or any of its reporters."""
+    case = Case.objects.filter(pk=case_id, reports__partner__user=user).first()
+    return case if case is not None else visible_case(user, case_id)

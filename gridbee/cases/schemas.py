@@ -33,3 +33,40 @@ class MergeIn(Schema):
 class SplitIn(Schema):
     report_ids: list[int] = Field(min_length=1, max_length=200)
     note: str = Field("", max_length=500)
+
+
+class StepIn(Schema):
+    note: str = Field("", max_length=500)
+    reason: str = Field("", max_length=30)
+    department_code: str = Field("", max_length=30)
+    extension_minutes: int = Field(0, ge=0, le=60 * 24 * 30)
+    version: int | None = Field(None, description="The case version you saw; 409 if it moved")
+
+
+class CaseStateOut(CaseOut):
+    version: int
+    department: str | None
+    step_deadline_at: datetime.datetime | None
+    rework_count: int
+    escalation_count: int
+    rating: str
+
+
+class EventOut(Schema):
+    kind: str
+    actor_role: str
+    note: str
+    from_status: str
+    to_status: str
+    on_time: bool | None
+    at: datetime.datetime
+    photo_ids: list[int]
+
+
+class MessageOut(Schema):
+    id: int
+    case_id: int
+    kind: str
+    text: str
+    created_at: datetime.datetime
+    read: bool

@@ -16,7 +16,8 @@ class Perm(StrEnum):
     TEAMS_VIEW = "people:teams:view"
     BINDINGS_OWN = "people:bindings:own"  # a partner binds their own grids
     CASES_VIEW = "cases:cases:view"
-    CASES_TRIAGE = "cases:cases:triage"  # 平急分流, merge and split duplicates
+    CASES_TRIAGE = "cases:cases:triage"  # 平急分流, accept, dispatch, verify, merge, split
+    CASES_HANDLE = "cases:cases:handle"  # a department signs for, handles, hands back
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -28,7 +29,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.OPERATOR: frozenset(
         {Perm.PARTNERS_VIEW, Perm.TEAMS_VIEW, Perm.CASES_VIEW, Perm.CASES_TRIAGE}
     ),
-    Role.DEPARTMENT: frozenset(),
+    Role.DEPARTMENT: frozenset({Perm.CASES_VIEW, Perm.CASES_HANDLE}),
     Role.REVIEWER: frozenset(
         {
             Perm.APPLICATIONS_VIEW,

@@ -10,6 +10,8 @@ import pytest
 from django.test import Client
 
 from gridbee.api import api
+from gridbee.cases import workflow
+from gridbee.cases.models import Case, CaseEvent
 from gridbee.geo.tests import layers
 from gridbee.people import actions
 from gridbee.people.models import (
@@ -98,6 +100,14 @@ def cases(county) -> None:
     county.second_report = answers[1]["report_id"]
     county.other_case = answers[2]["case"]["id"]
     county.photo = Photo.objects.filter(report_id=answers[0]["report_id"]).get().pk
+
+
+def signed_case(county) -> None:
+    """A case dispatched to the county's 城管 and signed for: the department's to handle."""
+    cases(county)
+    for action, extra in (("accept", {}), ("dispatch", {"department_code": "cgj"})):
+        workflow.act(county.case, action, actor=county.operator, **extra)
+    workflow.act(county.case, "sign", actor=county.department_user)
 
 
 OPS = {
@@ -244,36 +254,53 @@ OPS = {
     "emergencies": Op(
         "GET",
         "/api/cases/emergencies",
-        only(200, ["operator", "reviewer", "admin", "far_reviewer"]),
+        only(200, ["operator", "department", "reviewer", "admin", "far_reviewer"]),
     ),
     "case": Op(
         "GET",
         "/api/cases/{case}",
-        {**only(200, ["operator", "reviewer", "admin"]), "far_reviewer": 404},
+        {
+            **only(200, ["operator", "reviewer", "admin"]),
+            **only(404, ["department", "far_reviewer"]),
+        },
         prepare=cases,
     ),
     "emergency": Op(
         "POST",
         "/api/cases/{case}/emergency",
-        {**only(200, ["operator", "admin"]), "far_reviewer": 404},
+        {**only(200, ["operator", "admin"]), **only(404, ["department", "far_reviewer"])},
         body={"note": "有人被困"},
         prepare=cases,
     ),
     "merge": Op(
         "POST",
         "/api/cases/{case}/merge",
-        {**only(200, ["operator", "admin"]), "far_reviewer": 404},
+        {**only(200, ["operator", "admin"]), **only(404, ["department", "far_reviewer"])},
         body=lambda c: {"source_ids": [c.other_case], "note": ""},
         prepare=cases,
     ),
     "split": Op(
         "POST",
         "/api/cases/{case}/split",
-        {**only(200, ["operator", "admin"]), "far_reviewer": 404},
+        {**only(200, ["operator", "admin"]), **only(404, ["department", "far_reviewer"])},
         body=lambda c: {"report_ids": [c.second_report], "note": ""},
         prepare=cases,
     ),
-}
+    "step": Op("POST", "/api/cases/{case}/steps/accept",
+               {**only(200, ["operator", "admin"]),
+                **only(404, ["partner", "team_lead", "station", "department", *FAR])},
+               body={"note": "", "version": 0}, prepare=cases),
+    "handle": Op("POST", "/api/cases/{case}/handle",
+                 {**only(200, ["department", "admin"]),
+                  **only(404, ["partner", "team_lead", "station", *FAR])},
+                 multipart=True, prepare=signed_case,
+                 body=lambda c: {"note": "已清运", "photos": [io.BytesIO(photo())]}),
+    "timeline": Op("GET", "/api/cases/{case}/timeline",
+                   {**only(200, ["partner", "operator", "reviewer", "admin"]),
+                    **only(404, ["team_lead", "station", "department", *FAR])},
+                   prepare=cases),
+    "messages": Op("GET", "/api/messages", only(200, LOGGED_IN)),
+}  # fmt: skip
 
 
 def snapshot():
@@ -284,6 +311,8 @@ def snapshot():
         "events": PartnerEvent.objects.count(),
         "bindings": sorted(GridBinding.objects.values_list("partner_id", "grid_id")),
         "users": User.objects.count(),
+        "cases": sorted(Case.objects.values_list("id", "status", "version", "urgency")),
+        "case_events": CaseEvent.objects.count(),
         "tokens": ApiToken.objects.count(),
     }
 
@@ -373,6 +402,7 @@ PATH_PARAMETERS = {
     "{status_token}": "{token}",
     "{case}": "{case_id}",
     "{photo}": "{photo_id}",
+    "/steps/accept": "/steps/{action}",
 }
 
 

@@ -1,0 +1,62 @@
+"""POST requests: what a GeoReport v2 form may carry, and what of it GridBee keeps. Kept:
+service_code, lat/long, description. Accepted and dropped: address_string, address_id,
+attribute[…], media_url (never fetched: no request leaves the intranet), and the reporter's
+email, first_name, last_name, phone, device_id, account_id (never stored)."""
+
+import math
+
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from gridbee.core.errors import DomainError
+from gridbee.geo.choices import Crs
+
+from ..actions import Sender, submit_report
+from .errors import Open311Error
+
+
+def create_request(client, form: QueryDict, *, idempotency_key: str = "") -> tuple[dict, bool]:
+    """File the request through the intake every report takes; the intake's answer and whether
+    this call created the report. Without an Idempotency-Key, the content is the key: the same
+    form sent again (a retry) finds the first report."""
+    service_code = form.get("service_code", "").strip()
+    if not service_code:
+        raise DomainError(Open311Error.SERVICE_CODE_REQUIRED)
+    lat, lon = _number(form.get("lat")), _number(form.get("long"))
+    if lat is None or lon is None:
+        raise DomainError(Open311Error.LOCATION_REQUIRED)
+    return submit_report(
+        Sender.of_client(client),
+        idempotency_key=idempotency_key.strip() or content_key(form),
+        category_code=service_code,
+        lat=lat,
+        lon=lon,
+        crs=Crs.WGS84,
+        text=form.get("description", ""),
+        photos=[],
+    )
+
+
+def content_key(form: QueryDict) -> str:
+    """A key from every submitted field but api_key, and the day: a retry comes within minutes,
+    while the same text at the same place weeks later is a new report. An HMAC under the site's
+    secret, so the stored key cannot be tested against guesses of the personal fields in it."""
+    fields = sorted(
+        (name, value) for name, values in form.lists() if name != "api_key" for value in values
+    )
+    message = "\n".join([timezone.localdate().isoformat(), *(f"{n}={v}" for n, v in fields)])
+    return "o311:" + salted_hmac("gridbee.open311.content", message, algorithm="sha256").hexdigest()
+
+
+def _number(raw: str | None) -> float | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise DomainError(Open311Error.BAD_NUMBER) from None
+    if not math.isfinite(value):
+        raise DomainError(Open311Error.BAD_NUMBER)
+    return value
