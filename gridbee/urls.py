@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("open311/v2/", include("gridbee.reports.open311.urls")),
     path("", include("gridbee.reports.urls")),
+    path("", include("gridbee.cases.urls")),
     path("", include("gridbee.people.urls")),
     path("", include("gridbee.core.urls")),
 ]
