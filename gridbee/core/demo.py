@@ -10,6 +10,7 @@ from gridbee.geo.models import Region
 from gridbee.people.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_people
 from gridbee.people.models import User
 from gridbee.reports.actions import ensure_default_categories
+from gridbee.reports.demo import create_demo_reports
 
 
 def database_is_empty() -> bool:
@@ -25,6 +26,7 @@ def create_demo_city() -> list[dict]:
         import_regions(huishui_regions())
         import_grids(huishui_grids())
         create_demo_people()
+        create_demo_reports()
     return existing_demo_accounts()
 
 

@@ -8,6 +8,8 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
+from gridbee.cases.models import Case
+from gridbee.cases.queries import cases_for
 from gridbee.core.demo import create_demo_city
 from gridbee.geo.models import Grid, Region
 from gridbee.people import demo
@@ -28,6 +30,7 @@ from gridbee.people.models import (
 )
 from gridbee.people.queries import applications_for, partners_for, teams_for
 from gridbee.people.validators import validate_id_number
+from gridbee.reports.models import Photo
 
 pytestmark = pytest.mark.django_db
 COUNTY = demo.DEMO_COUNTY
@@ -183,3 +186,13 @@ def test_id_numbers_carry_the_gb_11643_check_character():
         number = demo.demo_id_number(n, demo.F if n % 2 else demo.M)
         validate_id_number(number)
         assert int(number[16]) % 2 == (0 if n % 2 else 1)
+
+
+def test_the_demo_city_has_cases_at_every_stage_with_photos(city):
+    statuses = set(Case.objects.values_list("status", flat=True))
+    assert {"reported", "accepted", "closed", "rejected"} <= statuses
+    assert Case.objects.filter(urgency="emergency").exists()
+    assert Case.objects.count() >= 30
+    assert Photo.objects.count() >= Case.objects.count()
+    operator = User.objects.get(mobile="13800000004")
+    assert cases_for(operator).count() == Case.objects.count()
