@@ -6,6 +6,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from gridbee.core import live
 from gridbee.core.errors import CommonError, DomainError
 from gridbee.geo.choices import Level
 from gridbee.geo.index import Location
@@ -35,6 +36,7 @@ def file_report(
         if emergency and case.urgency != Urgency.EMERGENCY:
             _make_emergency(case, actor=None, note="reporter flagged an emergency")
         case.refresh_from_db()
+        live.case_changed(case, CaseEventKind.JOINED)
         return case, False
     urgent = emergency or category.urgency == Urgency.EMERGENCY
     grid = Grid.objects.only("pk").get(code=location.grid.code) if location.grid else None
@@ -57,6 +59,7 @@ def file_report(
         ),
     )
     record(case, CaseEventKind.OPENED)
+    live.case_changed(case, CaseEventKind.OPENED)
     return case, True
 
 
@@ -88,6 +91,7 @@ def mark_emergency(case_id, *, actor, note: str = "") -> Case:
             raise DomainError(CaseError.NOT_OPEN)
         if case.urgency != Urgency.EMERGENCY:
             _make_emergency(case, actor=actor, note=note)
+            live.case_changed(case, CaseEventKind.MARKED_EMERGENCY)
     return case
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
+from gridbee.core import live
 from gridbee.core.errors import CommonError, DomainError
 from gridbee.core.notify import notify
 from gridbee.people.models import Department
@@ -126,6 +127,7 @@ def act(
                 sha256=photo.sha256,
             )
         _tell_reporters(case, action, note=note, reason=reason)
+        live.case_changed(case, action)  # sent on commit
     return case
 
 
@@ -300,5 +302,6 @@ def escalate_overdue(now: datetime.datetime | None = None) -> int:
             )
             for user in supervisors:
                 Message.objects.create(recipient=user, case=case, kind=K.ESCALATE, text=text)
+            live.case_changed(case, K.ESCALATE)
             count += 1
     return count

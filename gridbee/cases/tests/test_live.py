@@ -1,0 +1,238 @@
+"""Live updates: publish/subscribe in this process and through Redis (when GRIDBEE_REDIS_URL
+is set, as in CI), and the Server-Sent Events views streaming what is published."""
+
+import asyncio
+import json
+import os
+import threading
+import uuid
+
+import pytest
+from asgiref.sync import async_to_sync, sync_to_async
+from django.test import AsyncClient
+
+from gridbee.cases import workflow
+from gridbee.cases.tests.test_workflow import new_case
+from gridbee.core import live
+
+REDIS_URL = os.environ.get("GRIDBEE_REDIS_URL", "")
+BACKENDS = [
+    pytest.param("", id="in-process"),
+    pytest.param(
+        REDIS_URL,
+        id="redis",
+        marks=pytest.mark.skipif(not REDIS_URL, reason="GRIDBEE_REDIS_URL is not set"),
+    ),
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, settings):
+    settings.REDIS_URL = request.param
+    return request.param
+
+
+def run(fn):
+    """async_to_sync(fn)(), also in a worker where a browser test ran before: Playwright's sync
+    API leaves its (idle) event loop marked as running in this thread, which async_to_sync
+    refuses; hide it for the call."""
+    loop = asyncio.events._get_running_loop()
+    asyncio.events._set_running_loop(None)
+    try:
+        return async_to_sync(fn)()
+    finally:
+        asyncio.events._set_running_loop(loop)
+
+
+def topic() -> str:
+    return f"test:{uuid.uuid4().hex}"
+
+
+def test_two_subscribers_get_one_publish(backend):
+    name = topic()
+
+    async def go():
+        async with live.subscribe(name) as one, live.subscribe(name) as two:
+            live.publish(name, {"type": "case", "id": 7})
+            return await one.next(5), await two.next(5)
+
+    first, second = run(go)
+    assert json.loads(first) == {"type": "case", "id": 7}
+    assert json.loads(second) == {"type": "case", "id": 7}
+
+
+def test_other_topics_are_not_received(backend):
+    mine, other = topic(), topic()
+
+    async def go():
+        async with live.subscribe(mine) as subscription:
+            live.publish(other, {"id": 1})
+            return await subscription.next(0.3)
+
+    assert run(go) is None
+
+
+def test_publish_from_another_thread(backend):
+    """Sync code (a request's on-commit hook) publishes from its own thread."""
+    name = topic()
+
+    async def go():
+        async with live.subscribe(name) as subscription:
+            thread = threading.Thread(target=live.publish, args=(name, {"id": 3}))
+            thread.start()
+            got = await subscription.next(5)
+            thread.join()
+            return got
+
+    assert json.loads(run(go)) == {"id": 3}
+
+
+def test_subscription_is_removed_when_it_ends(settings):
+    settings.REDIS_URL = ""
+    name = topic()
+
+    async def go():
+        async with live.subscribe(name):
+            assert live._hub.count(name) == 1
+
+    run(go)
+    assert live._hub.count(name) == 0
+    live.publish(name, {"id": 1})  # nobody listens: nothing happens, nothing fails
+
+
+def test_event_stream_sends_retry_events_and_heartbeats(settings, monkeypatch):
+    settings.REDIS_URL = ""
+    monkeypatch.setattr(live, "HEARTBEAT_SECONDS", 0.05)
+    name = topic()
+
+    async def go():
+        stream = live.event_stream([name])
+        try:
+            first = await stream.__anext__()
+            heartbeat = await stream.__anext__()
+            live.publish(name, {"id": 9, "kind": "accept"})
+            chunk = await stream.__anext__()
+            while chunk.startswith(":"):
+                chunk = await stream.__anext__()
+            return first, heartbeat, chunk
+        finally:
+            await stream.aclose()
+        # the subscription closed with the stream
+
+    first, heartbeat, chunk = run(go)
+    assert first.startswith(f"retry: {live.RETRY_MS}\n")
+    assert heartbeat == ": heartbeat\n\n"
+    assert chunk == 'data: {"id": 9, "kind": "accept"}\n\n'
+    assert live._hub.count(name) == 0
+
+
+async def _read_until(response, needle: str, timeout: float = 5.0) -> str:
+    """Read the streaming body until needle appears, or fail after timeout seconds."""
+    text = ""
+    chunks = response.streaming_content.__aiter__()
+
+    async def read():
+        nonlocal text
+        while needle not in text:
+            chunk = await chunks.__anext__()
+            text += chunk.decode() if isinstance(chunk, bytes) else chunk
+
+    await asyncio.wait_for(read(), timeout)
+    return text
+
+
+def _stream(user, url: str, publish=None, needle="data: "):
+    """Open the SSE view as user, publish once subscribed, and read until needle."""
+    client = AsyncClient()
+    if user is not None:
+        client.force_login(user)
+
+    async def go():
+        response = await client.get(url)
+        if not response.streaming:
+            return response, ""
+        try:
+            text = await _read_until(response, ": subscribed")
+            if publish is not None:
+                await sync_to_async(publish)()
+                text += await _read_until(response, needle)
+        finally:
+            await response.streaming_content.aclose()
+        return response, text
+
+    return run(go)
+
+
+def test_case_stream_gets_a_step_published_after_connecting(county, backend):
+    case = new_case(county)
+    response, text = _stream(
+        county.operator,
+        f"/live/case/{case.pk}/",
+        publish=lambda: live.publish(f"case:{case.pk}", {"type": "case", "id": case.pk}),
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/event-stream"
+    assert response["Cache-Control"].startswith("no-cache")
+    assert f'data: {{"type": "case", "id": {case.pk}}}' in text
+
+
+def test_case_stream_for_its_reporter_and_not_for_others(county, settings):
+    settings.REDIS_URL = ""
+    case = new_case(county)
+    response, _ = _stream(county.partner_user, f"/live/case/{case.pk}/")
+    assert response.status_code == 200
+    for stranger in (county.far_reviewer, county.station_user, None):
+        response, _ = _stream(stranger, f"/live/case/{case.pk}/")
+        assert response.status_code == 404
+
+
+def test_queue_stream_hears_a_workflow_step_in_its_county(county, settings):
+    """The hook the workflow calls (live.case_changed) reaches the county's queue on commit."""
+    settings.REDIS_URL = ""
+    case = new_case(county)
+
+    def accept():
+        from django.db import transaction
+
+        with transaction.atomic():
+            case.refresh_from_db()
+            live.case_changed(case, "accept")
+
+    # pytest-django wraps the test in a transaction: on_commit would never run, so run it now.
+    from django.test import TestCase
+
+    def publish():
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            accept()
+
+    response, text = _stream(county.operator, "/live/queue/", publish=publish)
+    assert response.status_code == 200
+    assert f'"id": {case.pk}' in text and '"kind": "accept"' in text
+
+
+def test_queue_stream_refuses_those_without_case_access(county):
+    assert _stream(county.partner_user, "/live/queue/")[0].status_code == 403
+    assert _stream(None, "/live/queue/")[0].status_code == 401
+
+
+def test_mine_stream_hears_the_reporters_own_case(county, settings):
+    settings.REDIS_URL = ""
+    case = new_case(county)
+    from django.test import TestCase
+
+    def step():
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            workflow.act(case.pk, "accept", actor=county.operator)  # its hook publishes
+
+    response, text = _stream(county.partner_user, "/live/mine/", publish=step)
+    assert response.status_code == 200
+    assert f'"id": {case.pk}' in text and '"status": "accepted"' in text
+
+
+def test_queue_topics_follow_the_users_scope(county):
+    from gridbee.cases.views import queue_topics
+    from gridbee.geo.tests import layers
+
+    assert queue_topics(county.operator) == [f"county:{layers.COUNTY}"]
+    assert queue_topics(county.department_user) == [f"county:{layers.COUNTY}"]
+    assert queue_topics(county.partner_user) == []

@@ -1,0 +1,527 @@
+"""Case pages: the operators' console (queue, map, case page with the steps allowed now), the
+department's list, the reporter's own case page, and their live streams (Server-Sent Events).
+
+Views read through queries.py (scoped to the caller) and write only through workflow.act; a
+refused step answers the page again with the domain error's message and its HTTP status."""
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Case as Switch
+from django.db.models import IntegerField, Prefetch, Value, When
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from gridbee.core import live
+from gridbee.core.errors import DomainError
+from gridbee.core.views import MAP_CENTER
+from gridbee.people.choices import Role
+from gridbee.people.models import Department
+from gridbee.people.permissions import Perm, has_perm
+from gridbee.reports.models import Category, Photo
+
+from . import queries, workflow
+from .choices import OPEN_STATUSES, CaseEventKind, CaseStatus, Rating, RejectReason, Urgency
+from .models import Case, CaseEvent, EventPhoto, Extension, Message
+
+PAGE_SIZE = 50
+MAX_MARKERS = 1000
+# What each step's button says (the timeline uses CaseEventKind's past-tense labels).
+ACTION_LABELS = {
+    CaseEventKind.ACCEPT: _("Accept"),
+    CaseEventKind.REJECT: _("Do not accept"),
+    CaseEventKind.DISPATCH: _("Dispatch"),
+    CaseEventKind.RETURN: _("Hand back"),
+    CaseEventKind.SIGN: _("Sign for"),
+    CaseEventKind.HANDLE: _("Report the result"),
+    CaseEventKind.VERIFY_PASS: _("Verify and close"),
+    CaseEventKind.VERIFY_FAIL: _("Send back for rework"),
+    CaseEventKind.HOLD: _("Put on hold"),
+    CaseEventKind.RESUME: _("Resume"),
+    CaseEventKind.REQUEST_EXTENSION: _("Request an extension"),
+    CaseEventKind.APPROVE_EXTENSION: _("Approve the extension"),
+    CaseEventKind.REFUSE_EXTENSION: _("Refuse the extension"),
+}
+EXTENSION_DECISIONS = {CaseEventKind.APPROVE_EXTENSION, CaseEventKind.REFUSE_EXTENSION}
+# The steps a reporter sees on their case's timeline, and those whose note they see.
+REPORTER_KINDS = {
+    CaseEventKind.OPENED,
+    CaseEventKind.JOINED,
+    CaseEventKind.ACCEPT,
+    CaseEventKind.REJECT,
+    CaseEventKind.DISPATCH,
+    CaseEventKind.SIGN,
+    CaseEventKind.HANDLE,
+    CaseEventKind.VERIFY_PASS,
+    CaseEventKind.VERIFY_FAIL,
+    CaseEventKind.HOLD,
+    CaseEventKind.RESUME,
+    CaseEventKind.RATE,
+    CaseEventKind.REOPEN,
+}
+REPORTER_NOTES = {CaseEventKind.HANDLE, CaseEventKind.REOPEN}
+LIVE_TEXT = {
+    "newEmergency": _("New emergency: case #%(id)s"),
+    "changed": _("This case has changed since the page was loaded."),
+    "reload": _("Reload"),
+    "offline": _("Live updates paused; reconnecting…"),
+    "live": _("Live"),
+}
+
+
+def _require_view(user) -> None:
+    if not has_perm(user, Perm.CASES_VIEW):
+        raise PermissionDenied
+
+
+def _label(choices, value) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
+
+
+# -- the console's queue --------------------------------------------------------------------
+
+
+def _filters(request) -> dict:
+    """The queue's filters from the query string; unknown values are ignored."""
+    get = request.GET
+    return {
+        "status": get.get("status") if get.get("status") in OPEN_STATUSES else "",
+        "urgency": get.get("urgency") if get.get("urgency") in Urgency.values else "",
+        "grid": get.get("grid", "")[:15],
+        "category": get.get("category", "")[:50],
+        "department": get.get("department", "")[:30],
+        "overdue": get.get("overdue") == "1",
+    }
+
+
+def open_queue(user, filters: dict):
+    """The open cases in the user's scope, filtered, emergencies first, then the oldest step
+    deadline; one query with everything a row shows."""
+    cases = (
+        queries.cases_for(user)
+        .filter(status__in=OPEN_STATUSES)
+        .select_related("category", "grid", "region", "department")
+    )
+    if filters["status"]:
+        cases = cases.filter(status=filters["status"])
+    if filters["urgency"]:
+        cases = cases.filter(urgency=filters["urgency"])
+    if filters["grid"]:
+        cases = cases.filter(grid__code=filters["grid"])
+    if filters["category"]:
+        cases = cases.filter(category__code=filters["category"])
+    if filters["department"]:
+        cases = cases.filter(department__code=filters["department"])
+    if filters["overdue"]:
+        cases = cases.filter(step_deadline_at__lt=timezone.now())
+    emergency_first = Switch(
+        When(urgency=Urgency.EMERGENCY, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return cases.annotate(emergency_first=emergency_first).order_by(
+        "emergency_first", "-opened_at", "-id"
+    )
+
+
+def _rows(cases) -> list[dict]:
+    now = timezone.now()
+    return [
+        {
+            "case": c,
+            "status_label": _label(CaseStatus, c.status),
+            "emergency": c.urgency == Urgency.EMERGENCY,
+            "overdue": bool(c.step_deadline_at and c.step_deadline_at < now),
+        }
+        for c in cases
+    ]
+
+
+def _map_config(markers: list[dict], center=None, zoom=14) -> dict:
+    return {
+        "center": center or MAP_CENTER,
+        "zoom": zoom,
+        "tileUrl": settings.TILE_URL,
+        "markers": markers,
+    }
+
+
+def _markers(cases) -> list[dict]:
+    rows = cases.values_list("pk", "lat", "lon", "urgency", "category__name")[:MAX_MARKERS]
+    return [
+        {
+            "id": pk,
+            "lat": lat,
+            "lon": lon,
+            "emergency": urgency == Urgency.EMERGENCY,
+            "label": f"#{pk} {name}",
+            "url": reverse("console-case", args=[pk]),
+        }
+        for pk, lat, lon, urgency, name in rows
+    ]
+
+
+@login_required
+@require_GET
+def console(request):
+    user = request.user
+    _require_view(user)
+    filters = _filters(request)
+    cases = open_queue(user, filters)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("fragment", None)
+    context = {
+        "page": page,
+        "rows": _rows(page.object_list),
+        "filters": filters,
+        "query": query.urlencode(),
+        "map_config": _map_config(_markers(cases)),
+    }
+    if request.GET.get("fragment") == "queue":
+        return render(request, "cases/_queue.html", context)
+    in_scope = queries.cases_for(user).filter(status__in=OPEN_STATUSES)
+    context.update(
+        {
+            "statuses": [(s, _label(CaseStatus, s)) for s in OPEN_STATUSES],
+            "urgencies": Urgency.choices,
+            "grids": in_scope.exclude(grid=None)
+            .order_by("grid__code")
+            .values_list("grid__code", "grid__name")
+            .distinct(),
+            "categories": Category.objects.filter(active=True).values_list("code", "name"),
+            "departments": in_scope.exclude(department=None)
+            .order_by("department__code")
+            .values_list("department__code", "department__name")
+            .distinct(),
+            "live_url": reverse("live-queue"),
+            "live_text": {k: str(v) for k, v in LIVE_TEXT.items()},
+        }
+    )
+    return render(request, "cases/console.html", context)
+
+
+# -- a case, for staff ----------------------------------------------------------------------
+
+
+def allowed_steps(user, case: Case, pending_extension) -> list[str]:
+    """The steps of workflow.STEPS this user may take on this case now."""
+    steps = []
+    for action, step in workflow.STEPS.items():
+        if step.who == workflow.REPORTER or case.status not in step.sources:
+            continue
+        if not has_perm(user, step.who):
+            continue
+        if action in EXTENSION_DECISIONS and pending_extension is None:
+            continue
+        steps.append(action)
+    return steps
+
+
+def _step_forms(user, case: Case, pending_extension) -> list[dict]:
+    forms = []
+    for action in allowed_steps(user, case, pending_extension):
+        step = workflow.STEPS[action]
+        reasons = []
+        if step.reasons:
+            choices = RejectReason if action == CaseEventKind.REJECT else Rating
+            reasons = [(r, _label(choices, r)) for r in step.reasons]
+        forms.append(
+            {
+                "action": action,
+                "label": ACTION_LABELS.get(action, _label(CaseEventKind, action)),
+                "url": reverse("console-step", args=[case.pk, action]),
+                "note": step.note,
+                "reasons": reasons,
+                "photos": step.photos,
+                "department": action == CaseEventKind.DISPATCH,
+                "minutes": action == CaseEventKind.REQUEST_EXTENSION,
+            }
+        )
+    return forms
+
+
+def _events(case: Case):
+    photos = Prefetch("photos", queryset=EventPhoto.objects.order_by("id"))
+    return (
+        CaseEvent.objects.filter(case=case)
+        .select_related("actor")
+        .prefetch_related(photos)
+        .order_by("at", "id")
+    )
+
+
+def _timeline(events, *, reporter: bool) -> list[dict]:
+    items = []
+    for event in events:
+        if reporter and event.kind not in REPORTER_KINDS:
+            continue
+        note = event.note
+        if event.kind == CaseEventKind.REJECT:
+            note = _label(RejectReason, note)
+        elif event.kind == CaseEventKind.RATE:
+            note = _label(Rating, note)
+        elif reporter and event.kind not in REPORTER_NOTES:
+            note = ""
+        items.append(
+            {
+                "event": event,
+                "label": _label(CaseEventKind, event.kind),
+                "note": note,
+                "actor": "" if reporter or event.actor is None else event.actor.name,
+                "role": event.actor_role,
+                "to_status": _label(CaseStatus, event.to_status) if event.to_status else "",
+                "photos": list(event.photos.all()),
+            }
+        )
+    return items
+
+
+def _case_context(request, case: Case) -> dict:
+    user = request.user
+    pending = Extension.objects.filter(case=case, approved__isnull=True).last()
+    reports = case.reports.prefetch_related("photos").select_related("grid").order_by("received_at")
+    marker = {
+        "id": case.pk,
+        "lat": case.lat,
+        "lon": case.lon,
+        "emergency": case.urgency == Urgency.EMERGENCY,
+        "label": f"#{case.pk} {case.category.name}",
+        "url": "",
+    }
+    return {
+        "case": case,
+        "status_label": _label(CaseStatus, case.status),
+        "emergency": case.urgency == Urgency.EMERGENCY,
+        "overdue": bool(case.step_deadline_at and case.step_deadline_at < timezone.now()),
+        "reports": reports,
+        "timeline": _timeline(_events(case), reporter=False),
+        "forms": _step_forms(user, case, pending),
+        "pending_extension": pending,
+        "departments": Department.objects.filter(county_id=case.county_id).order_by("code"),
+        "map_config": _map_config([marker], {"lat": case.lat, "lon": case.lon}, 17),
+        "live_url": reverse("live-case", args=[case.pk]),
+        "live_text": {k: str(v) for k, v in LIVE_TEXT.items()},
+        "back_url": reverse(
+            "department" if user.role == Role.DEPARTMENT else "console",
+        ),
+    }
+
+
+def _staff_case(user, case_id) -> Case:
+    _require_view(user)
+    try:
+        case = queries.visible_case(user, case_id)
+    except DomainError:
+        raise Http404 from None
+    return Case.objects.select_related("category", "grid", "region", "department").get(pk=case.pk)
+
+
+@login_required
+@require_GET
+def case_page(request, case_id: int):
+    case = _staff_case(request.user, case_id)
+    if request.GET.get("fragment") == "timeline":
+        return render(
+            request, "cases/_timeline.html", {"timeline": _timeline(_events(case), reporter=False)}
+        )
+    return render(request, "cases/case.html", _case_context(request, case))
+
+
+@login_required
+@require_POST
+def case_step(request, case_id: int, action: str):
+    case = _staff_case(request.user, case_id)
+    if action not in workflow.STEPS or workflow.STEPS[action].who == workflow.REPORTER:
+        raise Http404
+    post = request.POST
+    try:
+        minutes = int(post.get("extension_minutes") or 0)
+    except ValueError:
+        minutes = 0
+    try:
+        version = int(post["version"]) if post.get("version") else None
+    except ValueError:
+        version = None
+    try:
+        workflow.act(
+            case.pk,
+            action,
+            actor=request.user,
+            note=post.get("note", ""),
+            reason=post.get("reason", ""),
+            department_code=post.get("department_code", ""),
+            extension_minutes=minutes,
+            photos=[f.read() for f in request.FILES.getlist("photos")[:4]],
+            version=version,
+        )
+    except DomainError as error:
+        context = _case_context(request, _staff_case(request.user, case_id))
+        context.update({"error": error, "failed_action": action, "conflict": error.status == 409})
+        return render(request, "cases/case.html", context, status=error.status)
+    messages.success(request, _("Done: %(step)s.") % {"step": _label(CaseEventKind, action)})
+    return redirect("console-case", case_id=case.pk)
+
+
+@login_required
+@require_GET
+def event_photo(request, photo_id: int):
+    """A step's photo (a handling result), for staff who may see the case and its reporters."""
+    photo = EventPhoto.objects.select_related("event").filter(pk=photo_id).first()
+    if photo is None:
+        raise Http404
+    try:
+        queries.timeline_case(request.user, photo.event.case_id)
+    except DomainError:
+        raise Http404 from None
+    field = photo.thumbnail if request.GET.get("thumbnail") else photo.image
+    return FileResponse(field.open("rb"), content_type="image/jpeg")
+
+
+# -- the department -------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def department(request):
+    user = request.user
+    if not has_perm(user, Perm.CASES_HANDLE) or not user.department_id:
+        raise PermissionDenied
+    cases = (
+        queries.cases_for(user)
+        .filter(
+            department_id=user.department_id,
+            status__in=(CaseStatus.DISPATCHED, CaseStatus.SIGNED, CaseStatus.HANDLED),
+        )
+        .select_related("category", "grid", "region")
+        .order_by("step_deadline_at", "id")
+    )
+    groups = {CaseStatus.DISPATCHED: [], CaseStatus.SIGNED: [], CaseStatus.HANDLED: []}
+    for row in _rows(cases[:600]):
+        groups[row["case"].status].append(row)
+    sections = [
+        ("pending", _("Waiting to be signed for"), groups[CaseStatus.DISPATCHED]),
+        ("signed", _("Signed for, being handled"), groups[CaseStatus.SIGNED]),
+        ("handled", _("Handled, waiting for verification"), groups[CaseStatus.HANDLED]),
+    ]
+    return render(
+        request,
+        "cases/department.html",
+        {
+            "sections": sections,
+            "department": user.department,
+            "live_url": reverse("live-queue"),
+            "live_text": {k: str(v) for k, v in LIVE_TEXT.items()},
+        },
+    )
+
+
+# -- the reporter's case --------------------------------------------------------------------
+
+
+def _reporters_case(user, case_id) -> Case:
+    case = (
+        Case.objects.filter(pk=case_id, reports__partner__user=user)
+        .select_related("category", "grid", "department")
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+@login_required
+@require_GET
+def reporter_case(request, case_id: int):
+    case = _reporters_case(request.user, case_id)
+    context = {
+        "case": case,
+        "status_label": _label(CaseStatus, case.status),
+        "emergency": case.urgency == Urgency.EMERGENCY,
+        "timeline": _timeline(_events(case), reporter=True),
+        "reporter": True,
+    }
+    if request.GET.get("fragment") == "timeline":
+        return render(request, "cases/_timeline.html", context)
+    my_reports = case.reports.filter(partner__user=request.user).prefetch_related("photos")
+    context.update(
+        {
+            "my_reports": my_reports.order_by("received_at"),
+            "messages_for_me": Message.objects.filter(recipient=request.user, case=case),
+            "live_url": reverse("live-case", args=[case.pk]),
+            "live_text": {k: str(v) for k, v in LIVE_TEXT.items()},
+            "photo_ids": Photo.objects.filter(report__in=my_reports).values_list("pk", flat=True),
+        }
+    )
+    return render(request, "cases/reporter_case.html", context)
+
+
+# -- live streams (Server-Sent Events) ------------------------------------------------------
+
+
+def queue_topics(user) -> list[str]:
+    """The county topics whose cases can enter this user's queue."""
+    from gridbee.geo.choices import Level
+    from gridbee.geo.models import Region
+    from gridbee.people.queries import EVERYWHERE, region_scope
+
+    if not has_perm(user, Perm.CASES_VIEW):
+        return []
+    if user.role == Role.OPERATOR and not user.region_id:
+        codes = user.grids.values_list("community_id", flat=True)
+        return sorted({f"county:{code[:6]}000000" for code in codes})
+    prefix = region_scope(user)
+    if prefix is None:
+        return []
+    if len(prefix) >= 6:
+        return [f"county:{prefix[:6]}000000"]
+    counties = Region.objects.filter(level=Level.COUNTY)
+    if prefix != EVERYWHERE:
+        counties = counties.filter(code__startswith=prefix)
+    return [f"county:{code}" for code in counties.values_list("code", flat=True)[:500]]
+
+
+def _case_topics(user, case_id) -> list[str]:
+    if not user.is_authenticated:
+        return []
+    try:
+        case = queries.timeline_case(user, case_id)
+    except DomainError:
+        return []
+    return [f"case:{case.pk}"]
+
+
+def _refuse(status: int = 404) -> HttpResponse:
+    return HttpResponse(status=status, content_type="text/plain")
+
+
+async def live_queue(request):
+    user = await request.auser()
+    if not user.is_authenticated:
+        return _refuse(401)
+    topics = await sync_to_async(queue_topics)(user)
+    return live.sse_response(topics) if topics else _refuse(403)
+
+
+async def live_case(request, case_id: int):
+    user = await request.auser()
+    topics = await sync_to_async(_case_topics)(user, case_id)
+    return live.sse_response(topics) if topics else _refuse(404)
+
+
+async def live_mine(request):
+    user = await request.auser()
+    if not user.is_authenticated:
+        return _refuse(401)
+    return live.sse_response([f"user:{user.pk}"])
