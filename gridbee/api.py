@@ -15,6 +15,7 @@ from gridbee.core.errors import CommonError, DomainError
 from gridbee.geo.api import router as geo_router
 from gridbee.people.api import router as people_router
 from gridbee.reports.api import router as reports_router
+from gridbee.rewards.api import router as rewards_router
 
 log = logging.getLogger(__name__)
 
@@ -86,3 +87,4 @@ api.add_router("/geo/", geo_router)
 api.add_router("/", people_router)
 api.add_router("/", reports_router)
 api.add_router("/", cases_router)
+api.add_router("/", rewards_router)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "gridbee.geo",
     "gridbee.reports",
     "gridbee.cases",
+    "gridbee.rewards",
 ]
 
 MIDDLEWARE = [

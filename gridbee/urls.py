@@ -10,6 +10,7 @@ urlpatterns = [
     path("open311/v2/", include("gridbee.reports.open311.urls")),
     path("", include("gridbee.reports.urls")),
     path("", include("gridbee.cases.urls")),
+    path("", include("gridbee.rewards.urls")),
     path("", include("gridbee.people.urls")),
     path("", include("gridbee.core.urls")),
 ]
