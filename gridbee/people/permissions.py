@@ -18,16 +18,34 @@ class Perm(StrEnum):
     CASES_VIEW = "cases:cases:view"
     CASES_TRIAGE = "cases:cases:triage"  # 平急分流, accept, dispatch, verify, merge, split
     CASES_HANDLE = "cases:cases:handle"  # a department signs for, handles, hands back
+    POINTS_VIEW = "rewards:points:view"  # a county's ledgers, statements, rankings
+    POINTS_ADJUST = "rewards:points:adjust"  # corrections to a partner's points
+    SHOP_MANAGE = "rewards:shop:manage"  # items, stock, orders of the county's shop
+    SHOP_HAND_OVER = "rewards:shop:hand_over"  # a station hands over what was redeemed
+    CASH_PROPOSE = "rewards:cash:propose"  # 奖补: proposed at verification
+    CASH_DECIDE = "rewards:cash:decide"  # approved or refused by the county
+    CASH_PAY = "rewards:cash:pay"  # payout lists, marked paid
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.PARTNER: frozenset({Perm.BINDINGS_OWN}),
     Role.TEAM_LEAD: frozenset({Perm.PARTNERS_VIEW, Perm.TEAMS_VIEW}),
     Role.STATION: frozenset(
-        {Perm.APPLICATIONS_VIEW, Perm.APPLICATIONS_RECOMMEND, Perm.PARTNERS_VIEW}
+        {
+            Perm.APPLICATIONS_VIEW,
+            Perm.APPLICATIONS_RECOMMEND,
+            Perm.PARTNERS_VIEW,
+            Perm.SHOP_HAND_OVER,
+        }
     ),
     Role.OPERATOR: frozenset(
-        {Perm.PARTNERS_VIEW, Perm.TEAMS_VIEW, Perm.CASES_VIEW, Perm.CASES_TRIAGE}
+        {
+            Perm.PARTNERS_VIEW,
+            Perm.TEAMS_VIEW,
+            Perm.CASES_VIEW,
+            Perm.CASES_TRIAGE,
+            Perm.CASH_PROPOSE,
+        }
     ),
     Role.DEPARTMENT: frozenset({Perm.CASES_VIEW, Perm.CASES_HANDLE}),
     Role.REVIEWER: frozenset(
@@ -38,6 +56,11 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.PARTNERS_MANAGE,
             Perm.TEAMS_VIEW,
             Perm.CASES_VIEW,
+            Perm.POINTS_VIEW,
+            Perm.POINTS_ADJUST,
+            Perm.SHOP_MANAGE,
+            Perm.CASH_DECIDE,
+            Perm.CASH_PAY,
         }
     ),
     Role.ADMIN: frozenset(Perm),

@@ -1,4 +1,3 @@
-from django.urls import path  # noqa: F401
+from .views import cash, points, shop
 
-app_name = "rewards"
-urlpatterns: list = []
+urlpatterns = [*points.urlpatterns, *shop.urlpatterns, *cash.urlpatterns]
