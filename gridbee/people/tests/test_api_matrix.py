@@ -4,7 +4,6 @@ a row here."""
 
 import functools
 import io
-from dataclasses import dataclass, field
 
 import pytest
 from django.test import Client
@@ -26,49 +25,20 @@ from gridbee.people.models import (
 from gridbee.reports.actions import Sender, ensure_default_categories, submit_report
 from gridbee.reports.models import Photo
 from gridbee.reports.tests import images
+from gridbee.rewards.models import (
+    CashReward,
+    Item,
+    MonthlyStatement,
+    Order,
+    PointsAccount,
+    PointsEntry,
+)
+from gridbee.rewards.tests import matrix_cash, matrix_points, matrix_shop
 
 from . import county as fixture
+from .matrix_base import EVERYONE, FAR, LOGGED_IN, ROLES, Op, only
 
-# The fixture's partner is also a sub-captain (分队长): as a squad lead they see their squad.
-ROLES = [
-    "anonymous",
-    "partner",
-    "team_lead",
-    "station",
-    "operator",
-    "department",
-    "reviewer",
-    "admin",
-    "far_reviewer",
-    "far_station",
-]
-LOGGED_IN = [r for r in ROLES if r != "anonymous"]
-EVERYONE = ROLES
-
-
-@dataclass
-class Op:
-    method: str
-    path: str  # with {placeholders} filled from the county
-    allowed: dict[str, int]  # role -> status when allowed (or scoped out: 404, empty lists)
-    body: object = None  # a dict, or county -> dict
-    prepare: object = None  # county -> None, run before the snapshot
-    denied: dict[str, int] = field(default_factory=dict)  # role -> status other than 403/401
-    multipart: bool = False
-
-    def expected(self, role: str) -> int:
-        if role in self.allowed:
-            return self.allowed[role]
-        if role in self.denied:
-            return self.denied[role]
-        return 401 if role == "anonymous" else 403
-
-
-def only(status: int, roles) -> dict[str, int]:
-    return dict.fromkeys(roles, status)
-
-
-FAR = ["far_reviewer", "far_station"]
+REWARDS_MATRICES = (matrix_points, matrix_shop, matrix_cash)
 
 
 @functools.cache
@@ -301,6 +271,9 @@ OPS = {
                    prepare=cases),
     "messages": Op("GET", "/api/messages", only(200, LOGGED_IN)),
 }  # fmt: skip
+# Each part of rewards lists its operations in a module of its own (see rewards/tests/).
+for _part in REWARDS_MATRICES:
+    OPS.update(_part.OPS)
 
 
 def snapshot():
@@ -314,6 +287,12 @@ def snapshot():
         "cases": sorted(Case.objects.values_list("id", "status", "version", "urgency")),
         "case_events": CaseEvent.objects.count(),
         "tokens": ApiToken.objects.count(),
+        "points": sorted(PointsEntry.objects.values_list("partner_id", "amount", "kind")),
+        "accounts": sorted(PointsAccount.objects.values_list("partner_id", "balance")),
+        "orders": sorted(Order.objects.values_list("id", "status")),
+        "stock": sorted(Item.objects.values_list("id", "stock", "active")),
+        "cash": sorted(CashReward.objects.values_list("id", "status", "paid_reference")),
+        "statements": MonthlyStatement.objects.count(),
     }
 
 
@@ -404,6 +383,8 @@ PATH_PARAMETERS = {
     "{photo}": "{photo_id}",
     "/steps/accept": "/steps/{action}",
 }
+for _part in REWARDS_MATRICES:
+    PATH_PARAMETERS.update(getattr(_part, "PATH_PARAMETERS", {}))
 
 
 def test_the_matrix_covers_every_operation_of_the_api():
