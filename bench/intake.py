@@ -136,7 +136,7 @@ def measure_http(args, partners: list[str]) -> dict:
     if args.workers > 1:
         n = args.workers
         with Server(workers=n) as server:
-            print(f"server: uvicorn --workers {n}")
+            print(f"server: gridbee up --workers {n} (with Redis)")
             load(server, "upright", 7).closed(4, 3)  # warm-up
             run = load(server, "upright", 8).closed(clients, duration)
             run.show(f"throughput, {clients} clients, {n} processes")
@@ -353,8 +353,8 @@ def case_points(rng, n: int):
 
 
 class Server:
-    """The real server as a subprocess: `gridbee up --no-worker` (one process), or uvicorn with
-    several worker processes."""
+    """The real server as a subprocess: `gridbee up --no-worker`, with `--workers N` processes
+    (and Redis, which several processes need) when asked."""
 
     def __init__(self, workers: int = 1):
         self.workers = workers
@@ -362,26 +362,18 @@ class Server:
         self.log_path = CACHE / f"server-{workers}.log"
 
     def __enter__(self) -> "Server":
-        if self.workers == 1:
-            command = ["-m", "gridbee.cli", "up", "--no-worker", "--port", str(self.port)]
-        else:
-            app = ["-m", "uvicorn", "gridbee.asgi:application", "--lifespan", "off"]
-            command = [
-                *app,
-                "--host",
-                HOST,
-                "--port",
-                str(self.port),
-                "--workers",
-                str(self.workers),
-            ]
+        command = ["-m", "gridbee.cli", "up", "--no-worker", "--port", str(self.port)]
+        env = os.environ | {"PYTHONUNBUFFERED": "1"}
+        if self.workers > 1:
+            command += ["--workers", str(self.workers)]
+            # Several processes share live updates and throttling through Redis.
+            env.setdefault("GRIDBEE_REDIS_URL", "redis://127.0.0.1:6379/15")
+            env.setdefault("GRIDBEE_REDIS_PREFIX", f"gridbee-bench-{os.getpid()}")
         self.log = open(self.log_path, "w")
-        if self.workers > 1:  # `gridbee up` migrates by itself; the tree may have moved on
-            subprocess.run([sys.executable, "-m", "gridbee.cli", "migrate", "-v0"], check=True)
         self.process = subprocess.Popen(
             [sys.executable, *command],
             cwd=ROOT,
-            env=os.environ | {"PYTHONUNBUFFERED": "1"},
+            env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
             start_new_session=True,

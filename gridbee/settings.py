@@ -25,6 +25,14 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"GRIDBEE_{name} must be true or false, not {raw!r}")
 
 
+def env_int(name: str, default: int) -> int:
+    raw = env(name, str(default)).strip()
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"GRIDBEE_{name} must be a whole number, not {raw!r}") from None
+
+
 DATA_DIR = Path(env("DATA_DIR") or BASE_DIR.parent / "data").resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -203,9 +211,9 @@ GRID_INDEX_CHECK_SECONDS = float(env("GRID_INDEX_CHECK_SECONDS", "2"))
 # Office hours for ordinary deadlines; emergencies' rapid-response steps in minutes (1-3-5).
 WORK_HOURS = env("WORK_HOURS", "08:30-12:00,14:30-18:00")
 RAPID_RESPONSE_MINUTES = {
-    "accept": int(env("RAPID_ACCEPT_MINUTES", "1")),
-    "dispatch": int(env("RAPID_DISPATCH_MINUTES", "3")),
-    "on_scene": int(env("RAPID_ON_SCENE_MINUTES", "5")),
+    "accept": env_int("RAPID_ACCEPT_MINUTES", 1),
+    "dispatch": env_int("RAPID_DISPATCH_MINUTES", 3),
+    "on_scene": env_int("RAPID_ON_SCENE_MINUTES", 5),
 }
 ORDINARY_STEP_MINUTES = {"accept": 60, "dispatch": 120}  # working minutes
 NOTIFY_CHANNELS = [

@@ -48,9 +48,12 @@ def candidates(category, lat: float, lon: float, now: datetime.datetime) -> Quer
 
 
 def matching_case(category, lat: float, lon: float, now: datetime.datetime) -> Case | None:
-    """The oldest open case the report belongs to, if any."""
+    """The oldest open case the report belongs to, if any. Candidates are read as bare
+    numbers (a wide radius can hold hundreds); only the match is loaded whole."""
     radius = category.dedup_radius_m
-    for case in candidates(category, lat, lon, now):
-        if distance_m(case.lat, case.lon, lat, lon) <= radius:
-            return case
+    for pk, case_lat, case_lon in candidates(category, lat, lon, now).values_list(
+        "pk", "lat", "lon"
+    ):
+        if distance_m(case_lat, case_lon, lat, lon) <= radius:
+            return Case.objects.get(pk=pk)
     return None

@@ -60,9 +60,10 @@ def process_photo(data: bytes) -> Processed:
 
 
 def _thumbnail(image: Image.Image) -> bytes:
-    # draft() lets the JPEG decoder scale by 1/2..1/8 while decoding: the whole image is
-    # decoded (so a corrupt file is caught) at a fraction of the cost.
-    image.draft("RGB", (THUMBNAIL_EDGE * 2, THUMBNAIL_EDGE * 2))
+    # draft() lets the JPEG decoder scale by 1/2..1/8 while decoding (to no less than the
+    # size asked): the whole image is decoded, so a corrupt file is caught, at a fraction of
+    # the cost.
+    image.draft("RGB", (THUMBNAIL_EDGE, THUMBNAIL_EDGE))
     small = image.convert("RGB")
     small.thumbnail((THUMBNAIL_EDGE, THUMBNAIL_EDGE))
     return _jpeg(small, quality=80)

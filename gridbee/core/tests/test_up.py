@@ -75,3 +75,18 @@ def test_up_serves_the_demo_city_and_ctrl_c_stops_everything(served):
     assert "13800000001" in output  # the demo accounts are printed
     assert "Consumer exiting" in output  # the worker stopped in order
     assert "GridBee stopped." in output
+
+
+def test_several_processes_need_redis(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDBEE_")}
+    env |= {"GRIDBEE_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "gridbee.settings"}
+    done = subprocess.run(
+        [sys.executable, "-m", "gridbee.cli", "up", "--workers", "2"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert "GRIDBEE_REDIS_URL" in done.stderr
+    assert not (tmp_path / "gridbee.sqlite3").exists(), "refused before touching the database"

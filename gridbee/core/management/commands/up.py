@@ -3,8 +3,9 @@ import subprocess
 import sys
 
 import uvicorn
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from gridbee.core.demo import create_demo_city, database_is_empty, existing_demo_accounts
 
@@ -19,8 +20,20 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--no-worker", action="store_true", help="serve without the worker")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="app processes (more than one needs GRIDBEE_REDIS_URL)",
+        )
 
-    def handle(self, *args, host, port, no_worker, **options):
+    def handle(self, *args, host, port, no_worker, workers, **options):
+        if workers < 1:
+            raise CommandError("--workers must be 1 or more.")
+        if workers > 1 and not settings.REDIS_URL:
+            # Live updates and login throttling are shared between processes through Redis;
+            # without it each process would see only its own.
+            raise CommandError("--workers above 1 needs GRIDBEE_REDIS_URL (shared live updates).")
         self.stdout.write("Migrating the database…")
         call_command("migrate", interactive=False, verbosity=0)
         if database_is_empty():
@@ -30,7 +43,12 @@ class Command(BaseCommand):
         worker = None if no_worker else self._start_worker()
         try:
             uvicorn.run(
-                "gridbee.asgi:application", host=host, port=port, lifespan="off", log_level="info"
+                "gridbee.asgi:application",
+                host=host,
+                port=port,
+                workers=workers,
+                lifespan="off",
+                log_level="info",
             )
         finally:
             if worker is not None:
