@@ -3,19 +3,29 @@ timelines and the messages every reporter gets."""
 
 from typing import Literal
 
-from ninja import File, Form, Router
+from django.utils import timezone
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
+from gridbee.core.errors import CommonError, DomainError
 from gridbee.core.schemas import ErrorOut
+from gridbee.geo.choices import Crs
 from gridbee.people.auth import LOGGED_IN, require
 from gridbee.people.permissions import Perm
+from gridbee.reports.errors import ReportError
+from gridbee.reports.photos import MAX_BYTES
 
-from . import actions, queries, workflow
+from . import actions, crowd, queries, workflow
 from .choices import CaseEventKind
+from .indicators import indicators
 from .models import Case, Message
 from .schemas import (
+    CaseDetailOut,
     CaseOut,
     CaseStateOut,
+    CrowdCheckOut,
+    CrowdOfferOut,
+    EscalationOut,
     EventOut,
     MergeIn,
     MessageOut,
@@ -54,10 +64,36 @@ def list_open_emergencies(request):
     return [case_out(c) for c in queries.open_emergencies(request.user)[:200]]
 
 
-@router.get("/cases/{case_id}", response={200: CaseOut, **ERRORS}, auth=LOGGED_IN)
+@router.get("/cases/escalations", response={200: list[EscalationOut], **ERRORS}, auth=LOGGED_IN)
+def list_escalations(request):
+    """Open cases of the supervisor's county that escalated or are overdue (督办), the longest
+    overdue first. For the county's reviewers (and the administrator)."""
+    if not queries.may_supervise(request.user):
+        raise DomainError(CommonError.FORBIDDEN)
+    now = timezone.now()
+    return [
+        {
+            "id": c.pk,
+            "category_name": c.category.name,
+            "status": c.status,
+            "urgency": c.urgency,
+            "region_name": c.region.name,
+            "department": c.department.name if c.department else None,
+            "step_deadline_at": c.step_deadline_at,
+            "minutes_late": queries.minutes_late(c, now),
+            "escalation_count": c.escalation_count,
+        }
+        for c in queries.escalations_for(request.user, now)[:500]
+    ]
+
+
+@router.get("/cases/{case_id}", response={200: CaseDetailOut, **ERRORS}, auth=LOGGED_IN)
 def get_case(request, case_id: int):
+    """A case with its state and its indicators (on time per step, rework, escalations,
+    satisfaction)."""
     require(request, Perm.CASES_VIEW)
-    return case_out(queries.visible_case(request.user, case_id))
+    case = _fresh(queries.visible_case(request.user, case_id).pk)
+    return {**state_out(case), "indicators": indicators(case)}
 
 
 @router.post("/cases/{case_id}/emergency", response={200: CaseOut, **ERRORS}, auth=LOGGED_IN)
@@ -182,3 +218,64 @@ def my_messages(request, unread: bool = False):
         }
         for m in messages[:200]
     ]
+
+
+@router.get("/crowd-checks/offers", response={200: list[CrowdOfferOut], **ERRORS}, auth=LOGGED_IN)
+def list_crowd_offers(request):
+    """Handled cases near the calling partner waiting for a photo of the result (众包核查:
+    "passing by? take a photo"). Empty for partners with nothing near; 403 for others."""
+    crowd.require_partner(request.user)
+    return [
+        {
+            "case_id": c.pk,
+            "category_name": c.category.name,
+            "grid_name": c.grid.name if c.grid else None,
+            "region_name": c.region.name,
+            "lat": c.lat,
+            "lon": c.lon,
+            "radius_m": c.category.dedup_radius_m,
+        }
+        for c in crowd.offers_for(request.user)[:100]
+    ]
+
+
+@router.post(
+    "/cases/{case_id}/crowd-check", response={201: CrowdCheckOut, **ERRORS}, auth=LOGGED_IN
+)
+def submit_crowd_check(
+    request,
+    case_id: int,
+    lat: Form[float],
+    lon: Form[float],
+    photo: File[UploadedFile],
+    crs: Form[Crs] = Crs.WGS84,
+    accuracy: Form[float | None] = None,
+):
+    """A partner's photo of a handled case's result, taken where they stand: the first within
+    the category's radius after the handling counts; the operator's verification confirms it.
+    409 when the case is not waiting for verification or was already checked; 400 with the
+    distance when the photo was taken too far away."""
+    check = crowd.submit_check(
+        case_id,
+        actor=request.user,
+        lat=lat,
+        lon=lon,
+        crs=crs,
+        accuracy_m=accuracy,
+        photo=_read(photo),
+    )
+    return Status(
+        201,
+        {
+            "id": check.pk,
+            "case_id": check.case_id,
+            "distance_m": check.distance_m,
+            "created_at": check.created_at,
+        },
+    )
+
+
+def _read(upload: UploadedFile) -> bytes:
+    if upload.size and upload.size > MAX_BYTES:
+        raise DomainError(ReportError.PHOTO_TOO_LARGE)
+    return upload.read()

@@ -53,6 +53,7 @@ class CaseEventKind(models.TextChoices):
     RATE = "rate", _("Rated by the reporter")
     REOPEN = "reopen", _("Reopened by the reporter")
     ESCALATE = "escalate", _("Overdue: escalated")
+    CROWD_CHECK = "crowd_check", _("Checked by a partner passing by")  # 众包核查
 
 
 class RejectReason(models.TextChoices):
@@ -60,6 +61,13 @@ class RejectReason(models.TextChoices):
     DUPLICATE = "duplicate", _("Duplicate")
     OUTSIDE_REMIT = "outside_remit", _("Outside our remit")
     FALSE_REPORT = "false_report", _("False report")
+
+
+class CrowdOutcome(models.TextChoices):
+    """What the operator's verification made of a partner's check photo."""
+
+    PASSED = "passed", _("Confirmed: fixed")
+    FAILED = "failed", _("Confirmed: not fixed")
 
 
 class Rating(models.TextChoices):

@@ -37,3 +37,23 @@ class CaseError(ErrorCode):
         _("A case can be reopened only within 7 days of its closure."),
     )
     NO_PENDING_EXTENSION = ("cases.no_pending_extension", 409, _("No extension is waiting."))
+    NOT_WAITING_FOR_CHECK = (
+        "cases.not_waiting_for_check",
+        409,
+        _("This case is not waiting for verification now."),
+    )
+    ALREADY_CHECKED = (
+        "cases.already_checked",
+        409,
+        _("Already checked: another partner's photo of this result arrived first. Thank you!"),
+    )
+    TOO_FAR_TO_CHECK = (
+        "cases.too_far_to_check",
+        400,
+        _("You are %(distance)s m from the case; take the photo within %(radius)s m of it."),
+    )
+    LOCATION_REQUIRED = (
+        "cases.location_required",
+        400,
+        _("Your location is needed: the photo counts only where it was taken. Allow location."),
+    )

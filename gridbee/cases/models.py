@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import CaseEventKind, CaseStatus, Urgency
+from .choices import CaseEventKind, CaseStatus, CrowdOutcome, Urgency
 
 
 class Case(models.Model):
@@ -124,6 +124,43 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"+{self.minutes} min for #{self.case_id}"
+
+
+class CrowdCheck(models.Model):
+    """A partner passing by photographs a handled case (众包核查, "passing by? take a photo").
+    The first photo within the category's radius after a handling counts, once per handling;
+    the operator's verification (pass or fail) then confirms it as its evidence."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="crowd_checks")
+    # The handling step (处置完毕) this photo checks: a rework and a new handling open a new one.
+    handling = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="+")
+    # Its own step on the timeline, which holds the photo.
+    event = models.OneToOneField(CaseEvent, on_delete=models.CASCADE, related_name="crowd_check")
+    photo = models.OneToOneField(EventPhoto, on_delete=models.CASCADE, related_name="crowd_check")
+    partner = models.ForeignKey(
+        "people.Partner", on_delete=models.PROTECT, related_name="crowd_checks"
+    )
+    lat = models.FloatField()
+    lon = models.FloatField()
+    accuracy_m = models.FloatField(null=True, blank=True)
+    distance_m = models.FloatField(_("distance from the case (m)"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=10, choices=CrowdOutcome.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("crowd check")
+        verbose_name_plural = _("crowd checks")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["handling"], name="crowd_check_once_per_handling")
+        ]
+
+    def __str__(self) -> str:
+        return f"check of #{self.case_id} by {self.partner_id}"
 
 
 class Message(models.Model):

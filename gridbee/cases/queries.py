@@ -1,7 +1,10 @@
 """Reads of cases, scoped: an operator sees their region's (or grids') queue, a reviewer their
 county's, a partner only the cases of their own reports (through reports.queries)."""
 
-from django.db.models import QuerySet
+import math
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from gridbee.core.errors import DomainError
 from gridbee.people.choices import Role
@@ -52,3 +55,56 @@ def timeline_case(user, case_id) -> Case:
     """A case for its timeline: staff who may see it, or any of its reporters."""
     case = Case.objects.filter(pk=case_id, reports__partner__user=user).first()
     return case if case is not None else visible_case(user, case_id)
+
+
+# The region's supervisors (督办): the county reviewers, and the administrator everywhere.
+SUPERVISORS = (Role.REVIEWER, Role.ADMIN)
+
+
+def may_supervise(user) -> bool:
+    return has_perm(user, Perm.CASES_VIEW) and user.role in SUPERVISORS
+
+
+def escalations_for(user, now=None) -> QuerySet[Case]:
+    """Open cases in the supervisor's area that escalated or whose current step is past its
+    deadline, the longest overdue first (escalated cases with a fresh deadline after them)."""
+    if not may_supervise(user):
+        return Case.objects.none()
+    now = now or timezone.now()
+    late = Q(escalation_count__gt=0) | Q(step_deadline_at__lt=now)
+    return (
+        cases_for(user)
+        .filter(late, status__in=OPEN_STATUSES)
+        .select_related("category", "grid", "region", "department")
+        .order_by(F("step_deadline_at").asc(nulls_last=True), "id")
+    )
+
+
+def minutes_late(case: Case, now=None) -> int:
+    """How long the current step has been overdue, in minutes (0 if it is not)."""
+    now = now or timezone.now()
+    if case.step_deadline_at is None or case.step_deadline_at >= now:
+        return 0
+    return int((now - case.step_deadline_at).total_seconds() // 60)
+
+
+MERGE_NEAR_M = 500
+
+
+def merge_candidates(user, case: Case, limit: int = 10) -> list[Case]:
+    """Open cases of the same category and county near this one that the user may see: the
+    likely duplicates an operator may fold into it (合并)."""
+    dlat = MERGE_NEAR_M / 111_320
+    dlon = MERGE_NEAR_M / (111_320 * max(math.cos(math.radians(case.lat)), 0.01))
+    return list(
+        cases_for(user)
+        .filter(
+            category_id=case.category_id,
+            county_id=case.county_id,
+            status__in=OPEN_STATUSES,
+            lat__range=(case.lat - dlat, case.lat + dlat),
+            lon__range=(case.lon - dlon, case.lon + dlon),
+        )
+        .exclude(pk=case.pk)
+        .order_by("opened_at", "id")[:limit]
+    )

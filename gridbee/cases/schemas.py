@@ -70,3 +70,55 @@ class MessageOut(Schema):
     text: str
     created_at: datetime.datetime
     read: bool
+
+
+class TimedStepOut(Schema):
+    kind: str
+    at: datetime.datetime
+    on_time: bool
+
+
+class IndicatorsOut(Schema):
+    """Per case: each timed step on time or not, rework (返工), escalations (督办), satisfaction."""
+
+    steps: list[TimedStepOut]
+    steps_on_time: int
+    steps_late: int
+    all_on_time: bool | None
+    current_step_overdue: bool
+    rework_count: int
+    escalations: int
+    satisfaction: str | None
+
+
+class CaseDetailOut(CaseStateOut):
+    indicators: IndicatorsOut
+
+
+class EscalationOut(Schema):
+    id: int
+    category_name: str
+    status: str
+    urgency: str
+    region_name: str
+    department: str | None
+    step_deadline_at: datetime.datetime | None
+    minutes_late: int = Field(description="0 when the current step is not (yet) overdue")
+    escalation_count: int
+
+
+class CrowdOfferOut(Schema):
+    case_id: int
+    category_name: str
+    grid_name: str | None
+    region_name: str
+    lat: float
+    lon: float
+    radius_m: int
+
+
+class CrowdCheckOut(Schema):
+    id: int
+    case_id: int
+    distance_m: float
+    created_at: datetime.datetime

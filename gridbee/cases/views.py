@@ -25,11 +25,12 @@ from gridbee.core.views import MAP_CENTER
 from gridbee.people.choices import Role
 from gridbee.people.models import Department
 from gridbee.people.permissions import Perm, has_perm
-from gridbee.reports.models import Category, Photo
+from gridbee.reports.models import Category
 
-from . import queries, workflow
+from . import crowd, queries, workflow
 from .choices import OPEN_STATUSES, CaseEventKind, CaseStatus, Rating, RejectReason, Urgency
-from .models import Case, CaseEvent, EventPhoto, Extension, Message
+from .indicators import indicators
+from .models import Case, CaseEvent, EventPhoto, Extension
 
 PAGE_SIZE = 50
 MAX_MARKERS = 1000
@@ -65,6 +66,7 @@ REPORTER_KINDS = {
     CaseEventKind.RESUME,
     CaseEventKind.RATE,
     CaseEventKind.REOPEN,
+    CaseEventKind.CROWD_CHECK,
 }
 REPORTER_NOTES = {CaseEventKind.HANDLE, CaseEventKind.REOPEN}
 LIVE_TEXT = {
@@ -300,13 +302,17 @@ def _case_context(request, case: Case) -> dict:
         "label": f"#{case.pk} {case.category.name}",
         "url": "",
     }
+    events = list(_events(case))
     return {
         "case": case,
         "status_label": _label(CaseStatus, case.status),
         "emergency": case.urgency == Urgency.EMERGENCY,
         "overdue": bool(case.step_deadline_at and case.step_deadline_at < timezone.now()),
         "reports": reports,
-        "timeline": _timeline(_events(case), reporter=False),
+        "timeline": _timeline(events, reporter=False),
+        "indicators": _indicators_view(indicators(case, events)),
+        "crowd_checks": crowd.checks_of(case),
+        "triage": _triage(user, case, reports),
         "forms": _step_forms(user, case, pending),
         "pending_extension": pending,
         "departments": Department.objects.filter(county_id=case.county_id).order_by("code"),
@@ -316,6 +322,28 @@ def _case_context(request, case: Case) -> dict:
         "back_url": reverse(
             "department" if user.role == Role.DEPARTMENT else "console",
         ),
+    }
+
+
+def _indicators_view(values: dict) -> dict:
+    steps = [{**s, "label": _label(CaseEventKind, s["kind"])} for s in values["steps"]]
+    rating = values["satisfaction"]
+    return {
+        **values,
+        "steps": steps,
+        "satisfaction_label": _label(Rating, rating) if rating else "",
+    }
+
+
+def _triage(user, case: Case, reports) -> dict | None:
+    """Merge and split (duplicates) for those who triage, while the case is open."""
+    if not has_perm(user, Perm.CASES_TRIAGE) or case.status not in OPEN_STATUSES:
+        return None
+    return {
+        "candidates": queries.merge_candidates(user, case),
+        "reports": reports if case.report_count > 1 else [],
+        "merge_url": reverse("console-merge", args=[case.pk]),
+        "split_url": reverse("console-split", args=[case.pk]),
     }
 
 
@@ -367,11 +395,16 @@ def case_step(request, case_id: int, action: str):
             version=version,
         )
     except DomainError as error:
-        context = _case_context(request, _staff_case(request.user, case_id))
-        context.update({"error": error, "failed_action": action, "conflict": error.status == 409})
-        return render(request, "cases/case.html", context, status=error.status)
+        return refused(request, case_id, error, action)
     messages.success(request, _("Done: %(step)s.") % {"step": _label(CaseEventKind, action)})
     return redirect("console-case", case_id=case.pk)
+
+
+def refused(request, case_id: int, error: DomainError, action: str):
+    """The case page again, with the refusal's message and its HTTP status."""
+    context = _case_context(request, _staff_case(request.user, case_id))
+    context.update({"error": error, "failed_action": action, "conflict": error.status == 409})
+    return render(request, "cases/case.html", context, status=error.status)
 
 
 @login_required
@@ -425,46 +458,6 @@ def department(request):
             "live_text": {k: str(v) for k, v in LIVE_TEXT.items()},
         },
     )
-
-
-# -- the reporter's case --------------------------------------------------------------------
-
-
-def _reporters_case(user, case_id) -> Case:
-    case = (
-        Case.objects.filter(pk=case_id, reports__partner__user=user)
-        .select_related("category", "grid", "department")
-        .first()
-    )
-    if case is None:
-        raise Http404
-    return case
-
-
-@login_required
-@require_GET
-def reporter_case(request, case_id: int):
-    case = _reporters_case(request.user, case_id)
-    context = {
-        "case": case,
-        "status_label": _label(CaseStatus, case.status),
-        "emergency": case.urgency == Urgency.EMERGENCY,
-        "timeline": _timeline(_events(case), reporter=True),
-        "reporter": True,
-    }
-    if request.GET.get("fragment") == "timeline":
-        return render(request, "cases/_timeline.html", context)
-    my_reports = case.reports.filter(partner__user=request.user).prefetch_related("photos")
-    context.update(
-        {
-            "my_reports": my_reports.order_by("received_at"),
-            "messages_for_me": Message.objects.filter(recipient=request.user, case=case),
-            "live_url": reverse("live-case", args=[case.pk]),
-            "live_text": {k: str(v) for k, v in LIVE_TEXT.items()},
-            "photo_ids": Photo.objects.filter(report__in=my_reports).values_list("pk", flat=True),
-        }
-    )
-    return render(request, "cases/reporter_case.html", context)
 
 
 # -- live streams (Server-Sent Events) ------------------------------------------------------

@@ -18,8 +18,9 @@ from gridbee.core.notify import notify
 from gridbee.people.models import Department
 from gridbee.people.permissions import Perm, has_perm
 from gridbee.reports.photos import process_photo
+from gridbee.rewards.actions import earning
 
-from . import deadlines
+from . import crowd, deadlines
 from .actions import record
 from .choices import CaseEventKind as K
 from .choices import CaseStatus as S
@@ -126,6 +127,10 @@ def act(
                 thumbnail=ContentFile(photo.thumbnail, name=name),
                 sha256=photo.sha256,
             )
+        if action == K.VERIFY_PASS:  # 核查通过: points for the reporters, once each
+            earning.case_verified(case)
+        elif action == K.REJECT and reason == RejectReason.FALSE_REPORT:
+            earning.report_rejected(case, reason)  # repeated false reports: propose suspension
         _tell_reporters(case, action, note=note, reason=reason)
         live.case_changed(case, action)  # sent on commit
     return case
@@ -180,12 +185,14 @@ def _return(case, now, **_):
     set_deadline(case, now, _step_minutes(case, "dispatch"))
 
 
-def _verify_pass(case, now, **_):
+def _verify_pass(case, now, actor, **_):
+    crowd.settle(case, passed=True, actor=actor, now=now)  # a partner's photo, if one came
     case.closed_at = now
     case.step_deadline_at = None
 
 
-def _verify_fail(case, now, **_):
+def _verify_fail(case, now, actor, **_):
+    crowd.settle(case, passed=False, actor=actor, now=now)
     case.rework_count += 1
     set_deadline(case, now, case.category.handling_minutes)
 
@@ -275,7 +282,8 @@ def _tell_reporters(case: Case, action: str, *, note: str, reason: str) -> None:
 
 def escalate_overdue(now: datetime.datetime | None = None) -> int:
     """Mark every open case whose current step is past its deadline, once per step: an
-    escalation on its timeline and a message to the county's grid centre. Returns how many."""
+    escalation on its timeline and a message to the county's grid centre (operators) and its
+    supervisors (督办: the county's reviewers, see the /supervise/ page). Returns how many."""
     from gridbee.people.choices import Role
     from gridbee.people.models import User
 
@@ -296,9 +304,11 @@ def escalate_overdue(now: datetime.datetime | None = None) -> int:
             case.save(update_fields=["step_escalated", "escalation_count"])
             late = int((now - case.step_deadline_at).total_seconds() // 60)
             record(case, K.ESCALATE, note=f"{case.status}: {late} min")
-            text = _("Case #{id} is overdue ({status}).").format(id=case.pk, status=case.status)
+            text = _("Case #{id} is overdue ({status}).").format(
+                id=case.pk, status=S(case.status).label
+            )
             supervisors = User.objects.filter(
-                role=Role.OPERATOR, region_id=case.county_id, is_active=True
+                role__in=(Role.OPERATOR, Role.REVIEWER), region_id=case.county_id, is_active=True
             )
             for user in supervisors:
                 Message.objects.create(recipient=user, case=case, kind=K.ESCALATE, text=text)

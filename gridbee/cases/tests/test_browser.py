@@ -1,5 +1,6 @@
 """Live updates in a real Chromium: the operator's console shows a new emergency case without a
-reload (alert and beep), and a reporter's case page shows a new step without a reload.
+reload (alert and beep), a reporter's case page shows a new step without a reload, and the whole
+closed loop from a partner's report to its rating, each step arriving live on the reporter's page.
 
 Server-Sent Events need an ASGI server: pytest-django's live_server is WSGI, which would buffer
 an endless stream, so these tests run the app under uvicorn in a thread, on the test database."""
@@ -71,11 +72,11 @@ def screenshot(page, name: str) -> None:
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
-def logged_in_page(chromium_browser, base_url: str, user, viewport=None):
+def logged_in_page(chromium_browser, base_url: str, user, viewport=None, **options):
     client = Client()
     client.force_login(user)
     context = chromium_browser.new_context(
-        viewport=viewport or {"width": 1280, "height": 900}, locale="zh-CN"
+        viewport=viewport or {"width": 1280, "height": 900}, locale="zh-CN", **options
     )
     context.set_default_timeout(10_000)
     context.route(
@@ -152,3 +153,122 @@ def test_reporter_sees_a_new_step_live(chromium_browser, asgi_server, county):
     while live._hub.count(f"case:{case.pk}") and time.monotonic() < deadline:
         time.sleep(0.05)
     assert live._hub.count(f"case:{case.pk}") == 0
+
+
+# Inside 凤山第1网格 of the fixture county, where the partners work.
+PLACE = {"latitude": layers.Y0 + 0.005, "longitude": layers.X0 + 0.005, "accuracy": 10}
+PHONE = {"width": 390, "height": 844}
+
+
+def phone_page(chromium_browser, base_url, user):
+    return logged_in_page(
+        chromium_browser, base_url, user, viewport=PHONE, geolocation=PLACE,
+        permissions=["geolocation"], service_workers="block",
+    )  # fmt: skip
+
+
+def take(page, action: str, **fields) -> None:
+    """Submit the step form of the case page for this action."""
+    form = page.locator(f'.step-form[data-action="{action}"]')
+    for name, value in fields.items():
+        if name == "photos":
+            form.locator('input[name="photos"]').set_input_files(value)
+        elif name == "department_code":
+            form.locator("select[name=department_code]").select_option(value)
+        else:
+            form.locator(f'[name="{name}"]').fill(value)
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".msg-success")).to_be_visible()
+
+
+def test_the_closed_loop_from_report_to_rating_live(
+    chromium_browser, asgi_server, county, tmp_path
+):
+    """A partner reports on the report page; an operator accepts and dispatches in the console; the
+    department signs for it and uploads the result; another partner passing by photographs it;
+    the operator verifies and closes it; the reporter watches every step arrive on their case
+    page without a reload, then rates the result."""
+    from gridbee.cases.models import CrowdCheck
+    from gridbee.cases.tests.test_crowd import enrol
+
+    result = tmp_path / "result.jpg"
+    result.write_bytes(images.jpeg(800, 600))
+    reporter, errors = phone_page(chromium_browser, asgi_server, county.partner_user)
+    pages = [reporter]
+    try:
+        # 1. The partner reports with a photo, where they stand.
+        reporter.goto(f"{asgi_server}/report/")
+        expect(reporter.locator("#location-status")).to_have_attribute("data-state", "located")
+        reporter.set_input_files("#photo-camera", str(result))
+        expect(reporter.locator("#photo-previews .preview img")).to_have_count(1)
+        reporter.locator('label[data-category="overflowing_bins"]').click()
+        reporter.locator("#send").click()
+        expect(reporter.locator('#outcomes .outcome[data-kind="sent"]')).to_be_visible()
+        case = Case.objects.get()
+        reporter.goto(f"{asgi_server}/report/case/{case.pk}/")
+        expect(reporter.locator("body")).to_have_attribute("data-live", "open")
+        reporter.evaluate("window.__sameDocument = true")
+        timeline = reporter.locator("#timeline")
+
+        def arrives(kind: str) -> None:
+            expect(timeline.locator(f'[data-kind="{kind}"]')).to_have_count(1)
+
+        # 2. The operator accepts and dispatches it in the console.
+        operator, operator_errors = logged_in_page(chromium_browser, asgi_server, county.operator)
+        pages.append(operator)
+        operator.goto(f"{asgi_server}/console/")
+        operator.locator(f'#queue [data-case-id="{case.pk}"] a').click()
+        take(operator, "accept")
+        arrives("accept")
+        take(operator, "dispatch", department_code="cgj")
+        arrives("dispatch")
+        expect(timeline.locator('.case-state [data-status="dispatched"]')).to_be_visible()
+
+        # 3. The department signs for it and reports the result with a photo.
+        handler, handler_errors = logged_in_page(
+            chromium_browser, asgi_server, county.department_user
+        )
+        pages.append(handler)
+        handler.goto(f"{asgi_server}/department/")
+        handler.locator(f'[data-section="pending"] [data-case-id="{case.pk}"] a').click()
+        take(handler, "sign")
+        arrives("sign")
+        take(handler, "handle", note="已清运", photos=str(result))
+        arrives("handle")
+        expect(timeline.locator('[data-kind="handle"] .photos img')).to_have_count(1)
+
+        # 4. Another partner passing by photographs the result.
+        checker = enrol(county, county.submitted)
+        passer, passer_errors = phone_page(chromium_browser, asgi_server, checker.user)
+        pages.append(passer)
+        passer.goto(f"{asgi_server}/checks/")
+        offer = passer.locator(f'.crowd-offer[data-case-id="{case.pk}"]')
+        expect(offer.locator("[data-distance]")).to_have_attribute("data-near", "true")
+        screenshot(passer, "crowd-checks")
+        offer.locator('input[name="photo"]').set_input_files(str(result))
+        offer.locator("button[type=submit]").click()
+        expect(passer.locator(".msg-success")).to_be_visible()
+        expect(passer.locator(".crowd-offer")).to_have_count(0)
+        arrives("crowd_check")
+
+        # 5. The operator sees the photo next to the verify buttons and closes the case.
+        operator.reload()
+        expect(operator.locator(".crowd-evidence img")).to_be_visible()
+        screenshot(operator, "console-case-crowd-evidence")
+        take(operator, "verify_pass")
+        arrives("verify_pass")
+        expect(timeline.locator('.case-state [data-status="closed"]')).to_be_visible()
+        assert CrowdCheck.objects.get().outcome == "passed"
+        assert reporter.evaluate("window.__sameDocument") is True  # every step came live
+        screenshot(reporter, "reporter-case-closed")
+
+        # 6. The reporter rates the result with the form that arrived with the closure.
+        reporter.locator('.rate-form input[value="fairly"]').check()
+        reporter.locator(".rate-form button[type=submit]").click()
+        expect(reporter.locator('[data-rating="fairly"]')).to_be_visible()
+        case.refresh_from_db()
+        assert (case.status, case.rating) == ("closed", "fairly")
+        assert errors == operator_errors == handler_errors == passer_errors == []
+    finally:
+        for page in pages:
+            page.context.close()

@@ -80,6 +80,28 @@ def signed_case(county) -> None:
     workflow.act(county.case, "sign", actor=county.department_user)
 
 
+def handled_case(county) -> None:
+    """A case reported by a second partner and handled: the fixture's partner, bound to its
+    grid, may photograph the result (众包核查)."""
+    categories(county)
+    application = county.submitted
+    actions.act_on_application(application.pk, "recommend", actor=county.station_user)
+    actions.act_on_application(application.pk, "approve", actor=county.reviewer)
+    application.refresh_from_db()
+    answer, _ = submit_report(
+        Sender.of_partner(application.partner), idempotency_key="crowd",
+        category_code="overflowing_bins", lat=layers.Y0 + 0.005, lon=layers.X0 + 0.005,
+        photos=[photo()],
+    )  # fmt: skip
+    county.handled_case = answer["case"]["id"]
+    for action, actor, extra in (
+        ("accept", county.operator, {}), ("dispatch", county.operator, {"department_code": "cgj"}),
+        ("sign", county.department_user, {}),
+        ("handle", county.department_user, {"note": "已清运", "photos": [photo()]}),
+    ):  # fmt: skip
+        workflow.act(county.handled_case, action, actor=actor, **extra)
+
+
 OPS = {
     "health": Op("GET", "/api/health", only(200, EVERYONE)),
     "locate": Op(
@@ -270,6 +292,14 @@ OPS = {
                     **only(404, ["team_lead", "station", "department", *FAR])},
                    prepare=cases),
     "messages": Op("GET", "/api/messages", only(200, LOGGED_IN)),
+    "escalations": Op("GET", "/api/cases/escalations",
+                      only(200, ["reviewer", "admin", "far_reviewer"]), prepare=cases),
+    "crowd_offers": Op("GET", "/api/crowd-checks/offers", {"partner": 200},
+                       prepare=handled_case),
+    "crowd_check": Op("POST", "/api/cases/{handled_case}/crowd-check", {"partner": 201},
+                      multipart=True, prepare=handled_case,
+                      body=lambda c: {"lat": layers.Y0 + 0.005, "lon": layers.X0 + 0.005,
+                                      "photo": io.BytesIO(photo())}),
 }  # fmt: skip
 # Each part of rewards lists its operations in a module of its own (see rewards/tests/).
 for _part in REWARDS_MATRICES:
@@ -381,6 +411,7 @@ PATH_PARAMETERS = {
     "{status_token}": "{token}",
     "{case}": "{case_id}",
     "{photo}": "{photo_id}",
+    "{handled_case}": "{case_id}",
     "/steps/accept": "/steps/{action}",
 }
 for _part in REWARDS_MATRICES:
