@@ -11,6 +11,8 @@ from gridbee.people.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_people
 from gridbee.people.models import User
 from gridbee.reports.actions import ensure_default_categories
 from gridbee.reports.demo import create_demo_reports
+from gridbee.rewards.demo import create_demo_shop
+from gridbee.rewards.demo_cash import create_demo_cash_rewards
 
 
 def database_is_empty() -> bool:
@@ -27,6 +29,8 @@ def create_demo_city() -> list[dict]:
         import_grids(huishui_grids())
         create_demo_people()
         create_demo_reports()
+        create_demo_shop()
+        create_demo_cash_rewards()
     return existing_demo_accounts()
 
 

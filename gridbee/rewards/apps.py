@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class RewardsConfig(AppConfig):
     name = "gridbee.rewards"
     label = "rewards"
-    verbose_name = _("Rewards")
+    verbose_name = _("Points and rewards")

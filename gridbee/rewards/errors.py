@@ -28,3 +28,63 @@ class RewardsError(ErrorCode):
         _("The amount must be a whole number, not zero."),
     )
     NOTE_REQUIRED = ("rewards.note_required", 400, _("Please write why."))
+    # The points shop (积分超市).
+    NOT_A_PARTNER = ("rewards.not_a_partner", 403, _("Only partners can redeem points."))
+    ITEM_UNAVAILABLE = ("rewards.item_unavailable", 409, _("This item is no longer offered."))
+    IDEMPOTENCY_KEY_REQUIRED = (
+        "rewards.idempotency_key_required",
+        400,
+        _("Send an Idempotency-Key header with each redemption."),
+    )
+    KEY_REUSED = (
+        "rewards.idempotency_key_reused",
+        409,
+        _("This Idempotency-Key was already used for another item."),
+    )
+    ALREADY_HANDED_OVER = (
+        "rewards.already_handed_over",
+        409,
+        _("This order has already been handed over."),
+    )
+    ORDER_CANCELLED = ("rewards.order_cancelled", 409, _("This order was cancelled."))
+    # 奖补 (cash rewards)
+    INVALID_GRADE = ("rewards.invalid_grade", 400, _("Choose a grade from 1 to 4."))
+    ALREADY_PROPOSED = (
+        "rewards.already_proposed",
+        409,
+        _("A cash reward has already been proposed for this report."),
+    )
+    CASE_NOT_VERIFIED = (
+        "rewards.case_not_verified",
+        409,
+        _("A cash reward can be proposed once the case is handled or closed."),
+    )
+    REPORTER_NOT_ACTIVE = (
+        "rewards.reporter_not_active",
+        409,
+        _("Only reports of an active partner can be rewarded."),
+    )
+    ALREADY_DECIDED = (
+        "rewards.already_decided",
+        409,
+        _("This cash reward has already been decided."),
+    )
+    NOT_APPROVED = ("rewards.not_approved", 409, _("Only approved cash rewards can be paid."))
+    REFERENCE_REQUIRED = (
+        "rewards.reference_required",
+        400,
+        _("Enter the payment reference (a transfer or voucher number)."),
+    )
+    NOTHING_SELECTED = ("rewards.nothing_selected", 400, _("Choose at least one reward."))
+    INVALID_MONTH = ("rewards.invalid_month", 400, _("Give the month as YYYY-MM."))
+    # Rankings, statements and suspension proposals.
+    INVALID_PERIOD = (
+        "rewards.invalid_period",
+        400,
+        _("Give the period as YYYY (a year), YYYY-Qn (a quarter) or YYYY-MM (a month)."),
+    )
+    PROPOSAL_DECIDED = (
+        "rewards.proposal_decided",
+        409,
+        _("This proposal has already been dealt with."),
+    )

@@ -68,8 +68,10 @@ class PointsEntry(models.Model):
     """积分流水: one line of the ledger. Never edited nor deleted; corrections are new lines.
     `key` makes every award idempotent: the same cause can add one line only."""
 
+    # No index of its own: points_partner_day leads with the partner. A second one made
+    # PostgreSQL read all of a busy partner's entries for a month's statement.
     partner = models.ForeignKey(
-        "people.Partner", on_delete=models.PROTECT, related_name="points_entries"
+        "people.Partner", on_delete=models.PROTECT, related_name="points_entries", db_index=False
     )
     county = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="+")
     amount = models.IntegerField(_("points"))
@@ -97,7 +99,12 @@ class PointsEntry(models.Model):
         verbose_name_plural = _("points entries")
         ordering = ["-id"]
         indexes = [
-            models.Index(fields=["partner", "day", "kind"], name="points_partner_day"),
+            # Covers a partner's day caps, history, month sums and the opening balance of a
+            # statement (the last entry before the month) without touching the table.
+            models.Index(
+                fields=["partner", "day", "id", "kind", "amount", "balance_after"],
+                name="points_partner_day",
+            ),
             models.Index(fields=["county", "day"], name="points_county_day"),
         ]
 
@@ -239,3 +246,29 @@ class MonthlyStatement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id} {self.month:%Y-%m}"
+
+
+class SuspensionProposal(models.Model):
+    """A partner proposed for suspension to the county reviewer after repeated false reports
+    (不准虚假上报). Nothing happens by itself: the reviewer suspends on the partner's page, or
+    dismisses the proposal. Pending while neither happened and the partner is still active."""
+
+    partner = models.ForeignKey(
+        "people.Partner", on_delete=models.CASCADE, related_name="suspension_proposals"
+    )
+    county = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="+")
+    false_reports = models.PositiveSmallIntegerField(_("false reports counted"))
+    created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    dismissed_at = models.DateTimeField(_("dismissed"), null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    dismiss_note = models.CharField(_("why dismissed"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("suspension proposal")
+        verbose_name_plural = _("suspension proposals")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} @ {self.created_at:%Y-%m-%d}"

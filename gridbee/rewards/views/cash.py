@@ -1,1 +1,229 @@
-urlpatterns: list = []
+"""Cash reward pages (奖补): the queue of proposals the county reviewer approves or refuses
+(operators follow their proposals there), the payout page (approved and unpaid, exports, marked
+paid with a reference), the operator's proposal from a case page, and the partner's own list.
+Views read through cash_queries and write only through actions.cash; a refusal comes back as a
+message, "not found" (also "not yours") as a 404."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from gridbee.core.errors import DomainError
+from gridbee.people.permissions import Perm, has_perm
+from gridbee.reports.models import Report
+
+from .. import cash_queries
+from ..actions import cash as actions
+from ..choices import CashRewardStatus as S
+from ..errors import RewardsError
+from ..money import yuan_label
+
+PAGE_SIZE = 30
+# The people pages' badge colours, reused: waiting, good, refused, done.
+BADGES = {S.PROPOSED: "submitted", S.APPROVED: "approved", S.REFUSED: "rejected", S.PAID: "active"}
+
+
+def _gate(allowed):
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not allowed(request.user):
+                return render(request, "people/denied.html", status=403)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _perm(perm: Perm):
+    return lambda user: has_perm(user, perm)
+
+
+def _shown(request, error: DomainError) -> None:
+    if error.error is RewardsError.NOT_FOUND:
+        raise Http404(error.message)
+    messages.error(request, error.message)
+
+
+def _back(request, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def reward_view(reward) -> dict:
+    return {
+        "reward": reward,
+        "amount": yuan_label(reward.amount_fen),
+        "status_label": S(reward.status).label,
+        "badge": BADGES.get(reward.status, reward.status),
+        "priority": bool(getattr(reward, "priority", False)),
+    }
+
+
+# --- the queue (reviewer decides, operator follows) -----------------------------------------
+
+
+@require_GET
+@_gate(cash_queries.handles_cash)
+def queue(request):
+    user = request.user
+    status = request.GET.get("status", S.PROPOSED)
+    status = status if status in S.values or status == "all" else S.PROPOSED
+    rewards = cash_queries.listed(user, status="" if status == "all" else status)
+    page = Paginator(rewards, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = dict.fromkeys(S.values, 0)
+    by_status = cash_queries.rewards_for(user).order_by().values("status").annotate(n=Count("id"))
+    counts.update({row["status"]: row["n"] for row in by_status})
+    tabs = [{"value": v, "label": S(v).label, "count": counts[v]} for v in S.values]
+    return render(
+        request,
+        "rewards/cash_queue.html",
+        {
+            "rows": [reward_view(r) for r in page.object_list],
+            "page": page,
+            "keep": urlencode({"status": status}) + "&",
+            "tabs": tabs,
+            "status": status,
+            "can_decide": has_perm(user, Perm.CASH_DECIDE),
+            "can_pay": has_perm(user, Perm.CASH_PAY),
+        },
+    )
+
+
+@require_POST
+@_gate(_perm(Perm.CASH_DECIDE))
+def decide(request, pk: int):
+    approve = request.POST.get("decision") == "approve"
+    try:
+        reward = actions.decide(pk, approve, request.POST.get("note", ""), actor=request.user)
+    except DomainError as error:
+        _shown(request, error)
+    else:
+        amount = yuan_label(reward.amount_fen)
+        done = _("Approved: %(amount)s.") % {"amount": amount} if approve else _("Refused.")
+        messages.success(request, done)
+    return redirect(_back(request, reverse("cash-queue")))
+
+
+# --- payouts ---------------------------------------------------------------------------------
+
+
+@require_GET
+@_gate(_perm(Perm.CASH_PAY))
+def payout_page(request):
+    month_text = request.GET.get("month", "")
+    try:
+        month = cash_queries.parse_month(month_text)
+    except DomainError as error:
+        messages.error(request, error.message)
+        month, month_text = None, ""
+    rewards = list(cash_queries.payable(request.user, month)[:500])
+    export = reverse("api:payout_export")
+    month_query = {"month": month_text} if month_text else {}
+    return render(
+        request,
+        "rewards/payouts.html",
+        {
+            "rows": [reward_view(r) for r in rewards],
+            "total": yuan_label(sum(r.amount_fen for r in rewards)),
+            "month": month_text,
+            # The files come from the API (api/cash.py), which the session authenticates.
+            "xlsx_url": f"{export}?{urlencode({'format': 'xlsx', **month_query})}",
+            "csv_url": f"{export}?{urlencode({'format': 'csv', **month_query})}",
+        },
+    )
+
+
+@require_POST
+@_gate(_perm(Perm.CASH_PAY))
+def mark_paid(request):
+    ids = request.POST.getlist("reward")
+    try:
+        paid = actions.mark_paid(ids, request.POST.get("reference", ""), actor=request.user)
+    except DomainError as error:
+        _shown(request, error)
+    else:
+        total = yuan_label(sum(r.amount_fen for r in paid))
+        messages.success(
+            request,
+            _("Marked %(count)d rewards paid, %(total)s in all.")
+            % {"count": len(paid), "total": total},
+        )
+    return redirect(_back(request, reverse("cash-payouts")))
+
+
+# --- the operator's proposal, from the case page ----------------------------------------------
+
+
+@require_POST
+@_gate(_perm(Perm.CASH_PROPOSE))
+def propose(request, case_id: int):
+    post = request.POST
+    try:
+        report_case = _report_case(post.get("report"))
+        if report_case != case_id:
+            raise DomainError(RewardsError.NOT_FOUND)
+        reward = actions.propose(
+            post.get("report"), post.get("grade"), post.get("reason", ""), actor=request.user
+        )
+    except DomainError as error:
+        _shown(request, error)
+    else:
+        messages.success(
+            request,
+            _("Cash reward proposed: grade %(grade)d, %(amount)s. The county reviewer decides.")
+            % {"grade": reward.grade, "amount": yuan_label(reward.amount_fen)},
+        )
+    return redirect(reverse("console-case", args=[case_id]) + "#cash-rewards")
+
+
+def _report_case(report_id) -> int | None:
+    try:
+        return Report.objects.filter(pk=int(report_id)).values_list("case_id", flat=True).first()
+    except (TypeError, ValueError):
+        return None
+
+
+# --- the partner's own -----------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def mine(request):
+    rewards = list(cash_queries.my_rewards(request.user)[:200])
+    paid = sum(r.amount_fen for r in rewards if r.status == S.PAID)
+    due = sum(r.amount_fen for r in rewards if r.status == S.APPROVED)
+    return render(
+        request,
+        "rewards/cash_mine.html",
+        {
+            "rows": [reward_view(r) for r in rewards],
+            "paid_total": yuan_label(paid),
+            "due_total": yuan_label(due),
+        },
+    )
+
+
+urlpatterns = [
+    path("review/cash/", queue, name="cash-queue"),
+    path("review/cash/<int:pk>/decide/", decide, name="cash-decide"),
+    path("review/payouts/", payout_page, name="cash-payouts"),
+    path("review/payouts/paid/", mark_paid, name="cash-paid"),
+    path("console/cases/<int:case_id>/cash/", propose, name="cash-propose"),
+    path("me/rewards/cash/", mine, name="my-cash-rewards"),
+]

@@ -1,1 +1,209 @@
-urlpatterns: list = []
+"""The points shop's pages (积分超市): the partner's shop and orders (with the pickup code as a
+QR code), and the station's pickup counter (核销). Plain forms with CSRF; each redeem form
+carries its own idempotency key, so a double tap places one order."""
+
+import uuid
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from gridbee.core.errors import DomainError
+from gridbee.people.permissions import Perm, has_perm
+from gridbee.people.qr import qr_svg
+from gridbee.people.queries import partner_of
+from gridbee.people.validators import mask_mobile, mask_name
+
+from .. import ledger
+from ..actions import shop as actions
+from ..actions.shop import LIVE
+from ..choices import OrderStatus
+from ..errors import RewardsError
+from ..models import Order
+from ..shop_queries import (
+    grouped_code,
+    my_orders,
+    normalize_pickup_code,
+    order_by_pickup_code,
+    redemption_window,
+    shop_items,
+    visible,
+)
+
+
+def _denied(request):
+    return render(request, "people/denied.html", status=403)
+
+
+def partner_page(view):
+    """Log in first; a caller who is not a partner gets the plain 403 page."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        partner = partner_of(request.user)
+        if partner is None:
+            return _denied(request)
+        return view(request, partner, *args, **kwargs)
+
+    return wrapped
+
+
+def _refused(request, error: DomainError) -> None:
+    if error.error is RewardsError.NOT_FOUND:
+        raise Http404(error.message)
+    messages.error(request, error.message)
+
+
+# --- the partner's shop and orders ----------------------------------------------------------
+
+
+@never_cache
+@partner_page
+def shop(request, partner):
+    window = redemption_window(partner.county_id)
+    balance = ledger.balance(partner)
+    taken = dict(
+        Order.objects.filter(partner=partner, status__in=LIVE)
+        .values("item")
+        .annotate(n=Count("id"))
+        .values_list("item", "n")
+    )
+    rows = []
+    for item in shop_items(partner):
+        if item.stock <= 0:
+            why = _("Out of stock")
+        elif taken.get(item.pk, 0) >= item.per_person_limit:
+            why = _("Already redeemed")
+        elif balance < item.price:
+            why = _("Not enough points")
+        else:
+            why = ""
+        rows.append({"item": item, "why": why, "taken": taken.get(item.pk, 0)})
+    context = {
+        "partner": partner,
+        "balance": balance,
+        "window": window,
+        "rows": rows,
+        "can_act": partner.can_act,
+        "key": uuid.uuid4().hex,  # one per page view: a double tap is one order
+        "placed": my_orders(request.user).filter(status=OrderStatus.PLACED).count(),
+    }
+    return render(request, "rewards/shop.html", context)
+
+
+@require_POST
+@partner_page
+def redeem(request, partner, pk: int):
+    try:
+        order, created = actions.redeem(partner, pk, idempotency_key=request.POST.get("key", ""))
+    except DomainError as exc:
+        _refused(request, exc)
+        return redirect("shop")
+    if created:
+        messages.success(
+            request, _("Redeemed. Show the pickup code at a station to collect your item.")
+        )
+    return redirect("shop-order", pk=order.pk)
+
+
+@never_cache
+@partner_page
+def orders(request, partner):
+    rows = list(my_orders(request.user)[:100])
+    return render(request, "rewards/orders.html", {"orders": rows, "partner": partner})
+
+
+@never_cache
+@partner_page
+def order_detail(request, partner, pk: int):
+    try:
+        order = visible(my_orders(request.user), pk)
+    except DomainError:
+        raise Http404 from None
+    context = {"order": order, "code": grouped_code(order.pickup_code)}
+    if order.status == OrderStatus.PLACED:
+        url = request.build_absolute_uri(reverse("shop-pickup")) + f"?code={order.pickup_code}"
+        context["qr"] = qr_svg(url, title=_("Pickup code"), scale=6)
+    return render(request, "rewards/orders_detail.html", context)
+
+
+@require_POST
+@partner_page
+def cancel(request, partner, pk: int):
+    try:
+        actions.cancel(pk, actor=request.user)
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Order cancelled: your points are back."))
+    return redirect("shop-orders")
+
+
+# --- the station's pickup counter -----------------------------------------------------------
+
+
+def station_page(view):
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not has_perm(request.user, Perm.SHOP_HAND_OVER):
+            return _denied(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@never_cache
+@station_page
+def pickup(request):
+    """Type or scan a pickup code; see the order; hand it over."""
+    typed = request.GET.get("code", "").strip()
+    order = None
+    if typed:
+        try:
+            order = order_by_pickup_code(request.user, typed)
+        except DomainError:
+            messages.error(request, _("No order with this pickup code in your county."))
+    context = {
+        "typed": typed,
+        "order": order,
+        "code": grouped_code(order.pickup_code) if order else "",
+        "partner_name": mask_name(order.partner.name) if order else "",
+        "partner_mobile": mask_mobile(order.partner.user.mobile) if order else "",
+    }
+    return render(request, "rewards/pickup.html", context)
+
+
+@require_POST
+@station_page
+def hand_over(request):
+    code = normalize_pickup_code(request.POST.get("code", ""))
+    try:
+        actions.hand_over(request.user, code)
+    except DomainError as exc:
+        if exc.error is RewardsError.NOT_FOUND:
+            messages.error(request, _("No order with this pickup code in your county."))
+            return redirect("shop-pickup")
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Handed over."))
+    return redirect(reverse("shop-pickup") + f"?code={code}")
+
+
+urlpatterns = [
+    path("shop/", shop, name="shop"),
+    path("shop/items/<int:pk>/redeem/", redeem, name="shop-redeem"),
+    path("shop/orders/", orders, name="shop-orders"),
+    path("shop/orders/<int:pk>/", order_detail, name="shop-order"),
+    path("shop/orders/<int:pk>/cancel/", cancel, name="shop-cancel"),
+    path("shop/pickup/", pickup, name="shop-pickup"),
+    path("shop/pickup/hand-over/", hand_over, name="shop-hand-over"),
+]

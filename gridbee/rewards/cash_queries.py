@@ -1,0 +1,138 @@
+"""Reads of cash rewards (奖补), scoped: staff see the rewards of the cases they may see (the
+same scope as cases.queries), a partner only their own approved and paid rewards. "Not found"
+and "not yours" answer the same."""
+
+import datetime
+import re
+
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.utils import timezone
+
+from gridbee.cases.choices import CaseStatus, Urgency
+from gridbee.cases.models import Case
+from gridbee.cases.queries import cases_for
+from gridbee.core.errors import DomainError
+from gridbee.people.choices import PartnerStatus
+from gridbee.people.permissions import Perm, has_perm
+from gridbee.people.queries import partner_of
+
+from .choices import CashRewardStatus
+from .errors import RewardsError
+from .ledger import rules_for
+from .models import CashReward
+
+GRADES = (1, 2, 3, 4)
+# A reward is proposed at verification: once the department reports the case handled, and
+# until (and after) the operator closes it.
+PROPOSABLE_STATUSES = (CaseStatus.HANDLED, CaseStatus.CLOSED)
+CASH_PERMS = (Perm.CASH_PROPOSE, Perm.CASH_DECIDE, Perm.CASH_PAY)
+# What a partner sees of their rewards: proposals and refusals stay internal deliberation.
+PARTNER_STATUSES = (CashRewardStatus.APPROVED, CashRewardStatus.PAID)
+# 首报 of an emergency: the reports the issue asks to reward above all.
+PRIORITY = ExpressionWrapper(
+    Q(report__is_first=True, case__urgency=Urgency.EMERGENCY), output_field=BooleanField()
+)
+
+
+def grade_amounts(county_id) -> dict[int, int]:
+    """The county's four grades in fen (defaults 50/100/150/200 yuan)."""
+    rules = rules_for(county_id)
+    return {grade: getattr(rules, f"grade{grade}_fen") for grade in GRADES}
+
+
+def handles_cash(user) -> bool:
+    return any(has_perm(user, perm) for perm in CASH_PERMS)
+
+
+def rewards_for(user) -> QuerySet[CashReward]:
+    """The rewards of the cases this staff member may see, most urgent first within a status."""
+    if not handles_cash(user):
+        return CashReward.objects.none()
+    return (
+        CashReward.objects.filter(case__in=cases_for(user).values("pk"))
+        .select_related(
+            "partner", "partner__user", "partner__station", "case", "report", "proposed_by",
+            "decided_by", "paid_by",
+        )
+        .annotate(priority=PRIORITY)
+    )  # fmt: skip
+
+
+def visible_reward(user, reward_id) -> CashReward:
+    try:
+        return rewards_for(user).get(pk=reward_id)
+    except (CashReward.DoesNotExist, ValueError, TypeError):
+        raise DomainError(RewardsError.NOT_FOUND) from None
+
+
+def listed(user, *, status: str = "", month: datetime.date | None = None):
+    """The caller's rewards, filtered: proposals by priority then age, the rest newest first."""
+    rewards = rewards_for(user)
+    if status:
+        rewards = rewards.filter(status=status)
+    if month:
+        start, end = month_bounds(month)
+        rewards = rewards.filter(proposed_at__gte=start, proposed_at__lt=end)
+    if status == CashRewardStatus.PROPOSED:
+        return rewards.order_by("-priority", "proposed_at", "id")
+    return rewards.order_by("-id")
+
+
+def payable(user, month: datetime.date | None = None) -> QuerySet[CashReward]:
+    """The payout list: approved and not yet paid, optionally those approved in one month."""
+    if not has_perm(user, Perm.CASH_PAY):
+        return CashReward.objects.none()
+    rewards = rewards_for(user).filter(status=CashRewardStatus.APPROVED)
+    if month:
+        start, end = month_bounds(month)
+        rewards = rewards.filter(decided_at__gte=start, decided_at__lt=end)
+    return rewards.order_by("decided_at", "id")
+
+
+def my_rewards(user) -> QuerySet[CashReward]:
+    partner = partner_of(user)
+    if partner is None:
+        return CashReward.objects.none()
+    return (
+        CashReward.objects.filter(partner=partner, status__in=PARTNER_STATUSES)
+        .select_related("case")
+        .order_by("-decided_at", "-id")
+    )
+
+
+def proposable_reports(user, case: Case) -> list:
+    """The reports of this case the user may propose a reward for now: the case is handled or
+    closed, the reporter is an active partner, and the report has no reward yet."""
+    if not has_perm(user, Perm.CASH_PROPOSE) or case.status not in PROPOSABLE_STATUSES:
+        return []
+    return list(
+        case.reports.filter(partner__status=PartnerStatus.ACTIVE, cash_reward__isnull=True)
+        .select_related("partner")
+        .order_by("-is_first", "received_at")
+    )
+
+
+def case_rewards(user, case: Case) -> list[CashReward]:
+    return list(rewards_for(user).filter(case=case).order_by("id"))
+
+
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def parse_month(text: str | None) -> datetime.date | None:
+    """ "2026-05" → 2026-05-01; empty → None; anything else → INVALID_MONTH."""
+    if not text:
+        return None
+    match = MONTH.match(text.strip())
+    if match is None or not 1 <= int(match[2]) <= 12 or int(match[1]) < 2000:
+        raise DomainError(RewardsError.INVALID_MONTH)
+    return datetime.date(int(match[1]), int(match[2]), 1)
+
+
+def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """The month's first instant and the next month's, in local time."""
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime(month.year, month.month, 1, tzinfo=tz)
+    following = datetime.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    end = datetime.datetime(following.year, following.month, 1, tzinfo=tz)
+    return start, end
