@@ -32,6 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from _shared import database_key, loadavg, wipe  # noqa: E402
+
 CACHE = ROOT / "bench" / ".cache" / "intake"
 HOST = "127.0.0.1"
 SEED = 2026
@@ -66,7 +68,7 @@ def main() -> None:
 
     vendor = connection.vendor
     started = time.monotonic()
-    print(f"load average: {_loadavg()}, {os.cpu_count()} CPUs", flush=True)
+    print(f"load average: {loadavg()}, {os.cpu_count()} CPUs", flush=True)
     meta = prepare_database(args.cases, args.fresh)
     print(
         f"database: {vendor}, {meta['stored']:,} synthetic cases "
@@ -75,14 +77,14 @@ def main() -> None:
     )
     partners = active_partner_mobiles()
     connection.close()  # the server is the only one writing while it runs
-    figures: dict = {"database": vendor, "load_average_start": _loadavg()}
+    figures: dict = {"database": vendor, "load_average_start": loadavg()}
     if not args.dedup_only:
         figures |= measure_http(args, partners)
     figures |= time_dedup(meta, args.lookups)
     figures |= {
         "cases": meta["stored"],
         "cases_load_s": meta["load_s"],
-        "load_average_end": _loadavg(),
+        "load_average_end": loadavg(),
         "cpus": os.cpu_count(),
         "run_s": round(time.monotonic() - started),
     }
@@ -159,14 +161,14 @@ def prepare_database(n_cases: int, fresh: bool) -> dict:
 
     from gridbee.cases.models import Case
 
-    meta_path = CACHE / f"cases-{_database_key()}.json"
+    meta_path = CACHE / f"cases-{database_key()}.json"
     call_command("migrate", verbosity=0)
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else None
     stored = Case.objects.filter(first_report__isnull=True).count()
     if fresh or meta is None or meta["cases"] != n_cases or stored != n_cases:
         print(f"wiping the benchmark database ({stored:,} synthetic cases were stored)")
         meta_path.unlink(missing_ok=True)
-        _wipe()
+        wipe()
         _demo_city()
         load_s, now = store_cases(n_cases)
         meta = {"cases": n_cases, "load_s": round(load_s, 1), "now": now.isoformat()}
@@ -176,25 +178,6 @@ def prepare_database(n_cases: int, fresh: bool) -> dict:
     else:
         _demo_city()
     return meta | {"stored": stored}
-
-
-def _database_key() -> str:
-    url = os.environ.get("GRIDBEE_DATABASE_URL")
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", url.rsplit("/", 1)[-1]) if url else "sqlite"
-
-
-def _wipe() -> None:
-    from django.core.management import call_command
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        path = Path(connection.settings_dict["NAME"])
-        connection.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        call_command("migrate", verbosity=0)
-    else:
-        call_command("flush", interactive=False, verbosity=0)
 
 
 def _demo_city() -> None:
@@ -754,10 +737,6 @@ def time_dedup(meta: dict, lookups: int) -> dict:
 
 def _elided(match: re.Match) -> str:
     return f"{{…{match.group(0).count(',') + 1} values…}}"
-
-
-def _loadavg() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ import datetime
 import json
 import os
 import random
-import re
 import statistics
 import sys
 import threading
@@ -24,6 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from _shared import database_key, loadavg, wipe  # noqa: E402
+
 CACHE = ROOT / "bench" / ".cache" / "ledger"
 SEED = 2026
 COUNTY = "529999000000"  # a made-up county of its own (99: no real province)
@@ -50,14 +51,14 @@ def main() -> None:
     from django.db import connection
 
     started = time.monotonic()
-    print(f"load average: {_loadavg()}, {os.cpu_count()} CPUs", flush=True)
+    print(f"load average: {loadavg()}, {os.cpu_count()} CPUs", flush=True)
     meta = prepare_database(args)
     print(
         f"database: {connection.vendor}, {meta['stored']:,} entries, the measured partner has "
         f"{meta['hot_stored']:,} (loaded in {meta['load_s']:.0f} s on {meta['loaded_on']})",
         flush=True,
     )
-    figures: dict = {"database": connection.vendor, "load_average_start": _loadavg()}
+    figures: dict = {"database": connection.vendor, "load_average_start": loadavg()}
     figures |= time_reads(meta)
     figures |= time_redemptions(args)
     figures |= {
@@ -65,7 +66,7 @@ def main() -> None:
         "hot_entries": meta["hot_stored"],
         "entries_load_s": meta["load_s"],
         "threads": args.threads,
-        "load_average_end": _loadavg(),
+        "load_average_end": loadavg(),
         "cpus": os.cpu_count(),
         "run_s": round(time.monotonic() - started),
     }
@@ -82,7 +83,7 @@ def prepare_database(args) -> dict:
 
     from gridbee.rewards.models import PointsEntry
 
-    meta_path = CACHE / f"entries-{_database_key()}.json"
+    meta_path = CACHE / f"entries-{database_key()}.json"
     call_command("migrate", verbosity=0)
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else None
     wanted = {"entries": args.entries, "hot": args.hot, "partners": args.partners}
@@ -90,7 +91,7 @@ def prepare_database(args) -> dict:
     if args.fresh or meta is None or meta["asked"] != wanted or stored != args.entries:
         print(f"wiping the benchmark database ({stored:,} entries were stored)", flush=True)
         meta_path.unlink(missing_ok=True)
-        _wipe()
+        wipe()
         t0 = time.perf_counter()
         hot_id = store(args.entries, args.hot, args.partners)
         meta = {
@@ -104,25 +105,6 @@ def prepare_database(args) -> dict:
         stored = PointsEntry.objects.filter(key__startswith="b:").count()
     hot = PointsEntry.objects.filter(partner_id=meta["hot_partner"]).count()
     return meta | {"stored": stored, "hot_stored": hot}
-
-
-def _database_key() -> str:
-    url = os.environ.get("GRIDBEE_DATABASE_URL")
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", url.rsplit("/", 1)[-1]) if url else "sqlite"
-
-
-def _wipe() -> None:
-    from django.core.management import call_command
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        path = Path(connection.settings_dict["NAME"])
-        connection.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        call_command("migrate", verbosity=0)
-    else:
-        call_command("flush", interactive=False, verbosity=0)
 
 
 def _today() -> datetime.date:
@@ -421,10 +403,6 @@ def _check(item, orders_before: int) -> None:
     for account in PointsAccount.objects.filter(partner__name__startswith="抢购"):
         assert account.balance == ledger.ledger_sum(account.partner_id), "cache and ledger differ"
     print(f"checked: {placed:,} orders took {placed:,} from the stock; balances match the ledger")
-
-
-def _loadavg() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -109,15 +108,6 @@ def _shown(request, error: DomainError) -> None:
     if error.error is PeopleError.NOT_FOUND:
         raise Http404(error.message)
     messages.error(request, error.message)
-
-
-def _back(request, default: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _county_grids(county_code: str) -> list[tuple[str, list[tuple[str, str]]]]:

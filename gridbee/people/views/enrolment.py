@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from gridbee.core.errors import DomainError
+from gridbee.core.navigation import back_to
 
 from .. import actions, presenters
 from ..actions.enrolment import TRANSITIONS as APPLICATION_STEPS
@@ -31,7 +32,6 @@ from ._common import (
     APPLICATION_FIELDS,
     BUTTONS,
     PAGE_SIZE,
-    _back,
     _county_grids,
     _label,
     _labelled_steps,
@@ -185,7 +185,7 @@ def application_queue(request):
 def application_decide(request, pk: int, action: str):
     if action not in APPLICATION_STEPS:
         raise Http404
-    back = _back(request, reverse("application-queue"))
+    back = back_to(request, reverse("application-queue"))
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["note"]))

@@ -13,11 +13,12 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gridbee.core.errors import DomainError
+from gridbee.core.navigation import back_to
 from gridbee.people.permissions import Perm, has_perm
 from gridbee.reports.models import Report
 
@@ -54,15 +55,6 @@ def _shown(request, error: DomainError) -> None:
     if error.error is RewardsError.NOT_FOUND:
         raise Http404(error.message)
     messages.error(request, error.message)
-
-
-def _back(request, default: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def reward_view(reward) -> dict:
@@ -117,7 +109,7 @@ def decide(request, pk: int):
         amount = yuan_label(reward.amount_fen)
         done = _("Approved: %(amount)s.") % {"amount": amount} if approve else _("Refused.")
         messages.success(request, done)
-    return redirect(_back(request, reverse("cash-queue")))
+    return redirect(back_to(request, reverse("cash-queue")))
 
 
 # --- payouts ---------------------------------------------------------------------------------
@@ -164,7 +156,7 @@ def mark_paid(request):
             _("Marked %(count)d rewards paid, %(total)s in all.")
             % {"count": len(paid), "total": total},
         )
-    return redirect(_back(request, reverse("cash-payouts")))
+    return redirect(back_to(request, reverse("cash-payouts")))
 
 
 # --- the operator's proposal, from the case page ----------------------------------------------
