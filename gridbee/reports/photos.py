@@ -65,7 +65,9 @@ def _thumbnail(image: Image.Image) -> bytes:
     # the cost.
     image.draft("RGB", (THUMBNAIL_EDGE, THUMBNAIL_EDGE))
     small = image.convert("RGB")
-    small.thumbnail((THUMBNAIL_EDGE, THUMBNAIL_EDGE))
+    # Pillow's bilinear filter is antialiased when shrinking: at thumbnail size it looks the
+    # same as bicubic and costs half as much.
+    small.thumbnail((THUMBNAIL_EDGE, THUMBNAIL_EDGE), Image.Resampling.BILINEAR)
     return _jpeg(small, quality=80)
 
 
