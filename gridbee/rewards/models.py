@@ -121,7 +121,9 @@ class Item(models.Model):
     description = models.CharField(_("description"), max_length=500, blank=True)
     price = models.PositiveIntegerField(_("price (points)"))
     stock = models.IntegerField(_("stock"), default=0)
-    per_person_limit = models.PositiveSmallIntegerField(_("per person at most"), default=1)
+    per_person_limit = models.PositiveSmallIntegerField(
+        _("per person a quarter at most"), default=1
+    )
     active = models.BooleanField(_("on sale"), default=True)
     sort = models.PositiveSmallIntegerField(default=100)
 

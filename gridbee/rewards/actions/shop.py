@@ -4,6 +4,7 @@ item, then the partner's points account), so that a hundred partners pressing th
 once neither oversell the stock nor overdraw a balance, and never deadlock. Every refusal is
 a DomainError with a stable code and changes nothing."""
 
+import datetime
 import secrets
 import threading
 from contextlib import nullcontext
@@ -26,6 +27,7 @@ from ..shop_queries import (
     cancellable_orders,
     order_by_pickup_code,
     partner_or_refuse,
+    quarter_bounds,
     visible,
     window_open,
 )
@@ -83,8 +85,7 @@ def _redeem(partner: Partner, item_id, key: str) -> Order:
             raise DomainError(RewardsError.WINDOW_CLOSED)
         if item.stock <= 0:
             raise DomainError(RewardsError.OUT_OF_STOCK)
-        taken = Order.objects.filter(partner=partner, item=item, status__in=LIVE).count()
-        if taken >= item.per_person_limit:
+        if _taken_this_quarter(partner, item) >= item.per_person_limit:
             raise DomainError(RewardsError.LIMIT_REACHED)
         if ledger.balance(partner) < item.price:  # early; debit checks again under its lock
             raise DomainError(RewardsError.INSUFFICIENT_POINTS)
@@ -94,6 +95,16 @@ def _redeem(partner: Partner, item_id, key: str) -> Order:
         if not Item.objects.filter(pk=item.pk, stock__gt=0).update(stock=F("stock") - 1):
             raise DomainError(RewardsError.OUT_OF_STOCK)
         return order
+
+
+def _taken_this_quarter(partner: Partner, item: Item) -> int:
+    """一季度一兑换: the per-person limit counts this quarter's orders not cancelled, so a
+    partner may redeem the yearly health check again next year."""
+    first, _last = quarter_bounds(timezone.localdate())
+    since = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+    return Order.objects.filter(
+        partner=partner, item=item, status__in=LIVE, created_at__gte=since
+    ).count()
 
 
 def _place(partner: Partner, item: Item, key: str) -> Order:

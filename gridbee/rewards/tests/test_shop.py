@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from gridbee.core.errors import DomainError
 from gridbee.geo.tests import layers
@@ -190,6 +191,15 @@ def test_the_per_person_limit_counts_live_orders(county):
     order, _ = redeem(county, key="a")
     refused("rewards.limit_reached", redeem, county, key="b")
     shop.cancel(order.pk, actor=county.partner_user)
+    again, created = redeem(county, key="c")
+    assert created and again.pk != order.pk
+
+
+def test_the_per_person_limit_starts_afresh_each_quarter(county):
+    order, _ = redeem(county, key="a")
+    refused("rewards.limit_reached", redeem, county, key="b")
+    last_quarter = timezone.now() - datetime.timedelta(days=100)
+    Order.objects.filter(pk=order.pk).update(created_at=last_quarter)
     again, created = redeem(county, key="c")
     assert created and again.pk != order.pk
 
