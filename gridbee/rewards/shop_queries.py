@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from gridbee.core.errors import DomainError
@@ -17,6 +17,7 @@ from gridbee.people.permissions import Perm, has_perm
 from gridbee.people.queries import EVERYWHERE, partner_of, region_scope
 
 from . import ledger
+from .choices import OrderStatus
 from .errors import RewardsError
 from .models import Item, Order
 
@@ -92,6 +93,14 @@ def county_orders(user) -> QuerySet[Order]:
     if not has_perm(user, Perm.SHOP_MANAGE):
         return Order.objects.none()
     return _in_scope(Order.objects.select_related("item", "partner__user"), user)
+
+
+def managed_items(user) -> QuerySet[Item]:
+    """The items of the shops a staff member manages (SHOP_MANAGE), with their waiting orders."""
+    if not has_perm(user, Perm.SHOP_MANAGE):
+        return Item.objects.none()
+    waiting = Count("orders", filter=Q(orders__status=OrderStatus.PLACED))
+    return _in_scope(Item.objects.annotate(waiting=waiting), user).order_by("sort", "name", "id")
 
 
 def cancellable_orders(user) -> QuerySet[Order]:

@@ -419,3 +419,35 @@ def test_orders_and_entries_are_read_only_in_the_admin_and_hide_the_pickup_code(
     entry = PointsEntry.objects.get(order=order)
     assert admin.post(f"/admin/rewards/pointsentry/{entry.pk}/delete/").status_code == 403
     assert PointsEntry.objects.filter(pk=entry.pk).exists()
+
+
+# --- the manager's page ---------------------------------------------------------------------
+
+
+def test_the_county_sees_its_shop_and_cancels_an_order_with_a_refund(county):
+    order, _ = redeem(county)
+    reviewer = Client()
+    reviewer.force_login(county.reviewer)
+    page = reviewer.get("/review/shop/").content.decode()
+    assert f'data-order-id="{order.pk}"' in page and "雨衣" in page
+    assert order.pickup_code not in page, "the pickup code stays with the partner"
+    assert county.partner.user.mobile not in page, "mobile numbers masked"
+    answer = reviewer.post(f"/review/shop/orders/{order.pk}/cancel/")
+    assert answer.status_code == 302
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELLED
+    assert ledger.balance(county.partner) == 50 == ledger.ledger_sum(county.partner)
+
+
+def test_the_shop_page_is_the_county_managers_alone(county):
+    order, _ = redeem(county)
+    far = Client()
+    far.force_login(county.far_reviewer)
+    assert f'data-order-id="{order.pk}"' not in far.get("/review/shop/").content.decode()
+    assert far.post(f"/review/shop/orders/{order.pk}/cancel/").status_code == 404
+    partner = Client()
+    partner.force_login(county.partner_user)
+    assert partner.get("/review/shop/").status_code == 403
+    assert partner.post(f"/review/shop/orders/{order.pk}/cancel/").status_code == 403
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PLACED

@@ -7,6 +7,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -28,7 +29,9 @@ from ..choices import OrderStatus
 from ..errors import RewardsError
 from ..models import Order
 from ..shop_queries import (
+    county_orders,
     grouped_code,
+    managed_items,
     my_orders,
     normalize_pickup_code,
     order_by_pickup_code,
@@ -147,6 +150,58 @@ def cancel(request, partner, pk: int):
     return redirect("shop-orders")
 
 
+# --- the county's shop, for its managers ---------------------------------------------------
+
+
+def manager_page(view):
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not has_perm(request.user, Perm.SHOP_MANAGE):
+            return _denied(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@never_cache
+@manager_page
+def manage(request):
+    """The county's shop at a glance: stock and waiting orders per item, and the orders (the
+    pickup code stays with the partner; names and numbers masked)."""
+    status = request.GET.get("status", OrderStatus.PLACED)
+    if status not in OrderStatus.values:
+        status = OrderStatus.PLACED
+    orders = county_orders(request.user).filter(status=status).order_by("-id")
+    page = Paginator(orders, 50).get_page(request.GET.get("page"))
+    for order in page:
+        order.partner_label = mask_name(order.partner.name)
+        order.mobile_label = mask_mobile(order.partner.user.mobile)
+    context = {
+        "items": managed_items(request.user),
+        "page": page,
+        "status": status,
+        "keep": f"status={status}&",
+        "statuses": OrderStatus.choices,
+        "window": redemption_window(request.user.region_id) if request.user.region_id else None,
+    }
+    return render(request, "rewards/shop_manage.html", context)
+
+
+@require_POST
+@manager_page
+def manage_cancel(request, pk: int):
+    """A manager cancels an order that cannot be handed over (the item is gone, the partner
+    asked at the station): the points go back to the partner."""
+    try:
+        actions.cancel(pk, actor=request.user)
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Order cancelled: the points went back to the partner."))
+    return redirect("shop-manage")
+
+
 # --- the station's pickup counter -----------------------------------------------------------
 
 
@@ -205,5 +260,7 @@ urlpatterns = [
     path("shop/orders/<int:pk>/", order_detail, name="shop-order"),
     path("shop/orders/<int:pk>/cancel/", cancel, name="shop-cancel"),
     path("shop/pickup/", pickup, name="shop-pickup"),
+    path("review/shop/", manage, name="shop-manage"),
+    path("review/shop/orders/<int:pk>/cancel/", manage_cancel, name="shop-manage-cancel"),
     path("shop/pickup/hand-over/", hand_over, name="shop-hand-over"),
 ]
