@@ -1,16 +1,10 @@
 """What the people pages share: permission gates, labels, messages."""
 
-from functools import wraps
 from itertools import groupby
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridbee.core.errors import DomainError
 from gridbee.geo.models import Grid
 from gridbee.geo.queries import region_prefix
 
@@ -21,7 +15,6 @@ from ..choices import (
     StatusReason,
 )
 from ..errors import PeopleError
-from ..permissions import Perm, has_perm
 
 PAGE_SIZE = 30
 # Past this many grids in a county the application form asks for typed codes instead of a list.
@@ -52,22 +45,6 @@ BUTTONS = {
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def needs(perm: Perm):
-    """Log in first; then a role without the permission gets a plain 403 page."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not has_perm(request.user, perm):
-                return render(request, "people/denied.html", status=403)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _label(choices, value: str) -> str:
@@ -101,13 +78,6 @@ def _labelled_events(events: list[dict]) -> list[dict]:
         }
         for e in events
     ]
-
-
-def _shown(request, error: DomainError) -> None:
-    """A refusal as a message; "not found" (also "not yours") as a 404."""
-    if error.error is PeopleError.NOT_FOUND:
-        raise Http404(error.message)
-    messages.error(request, error.message)
 
 
 def _county_grids(county_code: str) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from gridbee.core.errors import DomainError
-from gridbee.core.navigation import back_to
+from gridbee.core.pages import back_to, needs, show_refusal
 
 from .. import actions, presenters
 from ..actions.enrolment import TRANSITIONS as APPLICATION_STEPS
@@ -35,8 +35,6 @@ from ._common import (
     _county_grids,
     _label,
     _labelled_steps,
-    _shown,
-    needs,
 )
 
 # --- applying (public) ----------------------------------------------------------------------
@@ -195,7 +193,7 @@ def application_decide(request, pk: int, action: str):
             pk, action, actor=request.user, note=form.cleaned_data["note"]
         )
     except DomainError as exc:
-        _shown(request, exc)
+        show_refusal(request, exc)
         return redirect(back)
     done = {
         ApplicationAction.RECOMMEND: _("%(name)s is recommended to the county for review."),

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from gridbee.core.errors import DomainError
+from gridbee.core.pages import show_refusal
 
 from .. import actions, presenters
 from ..choices import (
@@ -23,7 +24,6 @@ from ..queries import partner_of
 from ._common import (
     _county_grids,
     _label,
-    _shown,
 )
 from .partners import _PARTNER_RELATED, _partner_view
 
@@ -84,7 +84,7 @@ def me_grids(request):
         try:
             actions.bind_grids(partner, form.codes(), actor=request.user)
         except DomainError as exc:
-            _shown(request, exc)
+            show_refusal(request, exc)
         else:
             messages.success(request, _("Your grids are saved."))
     return redirect("me")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridbee.core.errors import DomainError
+from gridbee.core.pages import needs, show_refusal
 
 from .. import actions, presenters
 from ..actions.partners import TRANSITIONS as PARTNER_CHANGES
@@ -28,8 +29,6 @@ from ._common import (
     PAGE_SIZE,
     _label,
     _labelled_events,
-    _shown,
-    needs,
 )
 
 # --- partners (staff) -----------------------------------------------------------------------
@@ -118,7 +117,7 @@ def partner_change(request, pk: int, action: str):
             note=form.cleaned_data["note"],
         )
     except DomainError as exc:
-        _shown(request, exc)
+        show_refusal(request, exc)
         return redirect(back)
     done = {
         PartnerAction.SUSPEND: _("%(name)s is suspended."),

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from gridbee.core.errors import DomainError
+from gridbee.core.pages import needs
 
 from ..choices import (
     PartnerStatus,
@@ -15,7 +16,6 @@ from ..permissions import Perm, has_perm
 from ..queries import get_visible, teams_for
 from ._common import (
     _label,
-    needs,
 )
 
 # --- teams (leads, operators, reviewers) ----------------------------------------------------

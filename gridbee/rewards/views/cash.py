@@ -4,13 +4,10 @@ paid with a reference), the operator's proposal from a case page, and the partne
 Views read through cash_queries and write only through actions.cash; a refusal comes back as a
 message, "not found" (also "not yours") as a 404."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import urlencode
@@ -18,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gridbee.core.errors import DomainError
-from gridbee.core.navigation import back_to
+from gridbee.core.pages import back_to, needs, show_refusal
 from gridbee.people.permissions import Perm, has_perm
 from gridbee.reports.models import Report
 
@@ -31,30 +28,6 @@ from ..money import yuan_label
 PAGE_SIZE = 30
 # The people pages' badge colours, reused: waiting, good, refused, done.
 BADGES = {S.PROPOSED: "submitted", S.APPROVED: "approved", S.REFUSED: "rejected", S.PAID: "active"}
-
-
-def _gate(allowed):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not allowed(request.user):
-                return render(request, "people/denied.html", status=403)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def _perm(perm: Perm):
-    return lambda user: has_perm(user, perm)
-
-
-def _shown(request, error: DomainError) -> None:
-    if error.error is RewardsError.NOT_FOUND:
-        raise Http404(error.message)
-    messages.error(request, error.message)
 
 
 def reward_view(reward) -> dict:
@@ -71,7 +44,7 @@ def reward_view(reward) -> dict:
 
 
 @require_GET
-@_gate(cash_queries.handles_cash)
+@needs(cash_queries.handles_cash)
 def queue(request):
     user = request.user
     status = request.GET.get("status", S.PROPOSED)
@@ -98,13 +71,13 @@ def queue(request):
 
 
 @require_POST
-@_gate(_perm(Perm.CASH_DECIDE))
+@needs(Perm.CASH_DECIDE)
 def decide(request, pk: int):
     approve = request.POST.get("decision") == "approve"
     try:
         reward = actions.decide(pk, approve, request.POST.get("note", ""), actor=request.user)
     except DomainError as error:
-        _shown(request, error)
+        show_refusal(request, error)
     else:
         amount = yuan_label(reward.amount_fen)
         done = _("Approved: %(amount)s.") % {"amount": amount} if approve else _("Refused.")
@@ -116,7 +89,7 @@ def decide(request, pk: int):
 
 
 @require_GET
-@_gate(_perm(Perm.CASH_PAY))
+@needs(Perm.CASH_PAY)
 def payout_page(request):
     month_text = request.GET.get("month", "")
     try:
@@ -142,13 +115,13 @@ def payout_page(request):
 
 
 @require_POST
-@_gate(_perm(Perm.CASH_PAY))
+@needs(Perm.CASH_PAY)
 def mark_paid(request):
     ids = request.POST.getlist("reward")
     try:
         paid = actions.mark_paid(ids, request.POST.get("reference", ""), actor=request.user)
     except DomainError as error:
-        _shown(request, error)
+        show_refusal(request, error)
     else:
         total = yuan_label(sum(r.amount_fen for r in paid))
         messages.success(
@@ -163,7 +136,7 @@ def mark_paid(request):
 
 
 @require_POST
-@_gate(_perm(Perm.CASH_PROPOSE))
+@needs(Perm.CASH_PROPOSE)
 def propose(request, case_id: int):
     post = request.POST
     try:
@@ -174,7 +147,7 @@ def propose(request, case_id: int):
             post.get("report"), post.get("grade"), post.get("reason", ""), actor=request.user
         )
     except DomainError as error:
-        _shown(request, error)
+        show_refusal(request, error)
     else:
         messages.success(
             request,

@@ -2,8 +2,6 @@
 partners, team leads and the county (with the honours export, 评先选优), and for the county
 reviewer a partner's ledger with corrections and the partners proposed for suspension."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -17,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from gridbee.core.errors import DomainError
+from gridbee.core.pages import denied, needs, show_refusal
 from gridbee.people.permissions import Perm, has_perm
 
 from .. import ledger, queries, rankings, statements
@@ -26,30 +25,6 @@ from ..errors import RewardsError
 
 PAGE_SIZE = 30
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _denied(request):
-    return render(request, "people/denied.html", status=403)
-
-
-def _needs(perm):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not has_perm(request.user, perm):
-                return _denied(request)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def _shown(request, error: DomainError) -> None:
-    if error.error is RewardsError.NOT_FOUND:
-        raise Http404(error.message)
-    messages.error(request, error.message)
 
 
 def _kind_label(kind: str) -> str:
@@ -100,7 +75,7 @@ def _history(request, partner) -> dict:
 def points_card(request):
     partner = queries.partner_of(request.user)
     if partner is None:
-        return _denied(request)
+        return denied(request)
     card = queries.points_card(partner)
     context = {
         "partner": partner,
@@ -119,11 +94,11 @@ def check_in(request):
     """每日打卡 from the card: a second press the same day says so and adds nothing."""
     partner = queries.partner_of(request.user)
     if partner is None:
-        return _denied(request)
+        return denied(request)
     try:
         entry, new = earning.check_in(partner)
     except DomainError as exc:
-        _shown(request, exc)
+        show_refusal(request, exc)
         return redirect("points-card")
     if new:
         text = ngettext(
@@ -148,7 +123,7 @@ def ranking_page(request):
     county_allowed = has_perm(user, Perm.POINTS_VIEW) or queries.partner_of(user) is not None
     teams = list(queries.teams_ranked_for(user)) if queries.may_rank_teams(user) else []
     if not (county_allowed or queries.may_rank_teams(user)):
-        return _denied(request)
+        return denied(request)
     try:
         kind = request.GET.get("kind", "")
         if kind in rankings.PERIOD_KINDS and not request.GET.get("period"):
@@ -207,7 +182,7 @@ def ranking_page(request):
     return render(request, "rewards/ranking.html", context)
 
 
-@_needs(Perm.POINTS_VIEW)
+@needs(Perm.POINTS_VIEW)
 def honours_export(request, fmt: str):
     """评先选优: the county's ranking of a period (this year by default) as CSV or XLSX."""
     if fmt not in ("csv", "xlsx"):
@@ -217,7 +192,7 @@ def honours_export(request, fmt: str):
         metric = request.GET.get("metric", "points")
         rows = rankings.ranking(period, region=queries.ranking_region(request.user), metric=metric)
     except DomainError as exc:
-        _shown(request, exc)
+        show_refusal(request, exc)
         return redirect("points-rankings")
     if fmt == "xlsx":
         response = HttpResponse(rankings.honours_xlsx(rows, period.label), content_type=XLSX)
@@ -230,7 +205,7 @@ def honours_export(request, fmt: str):
 # --- the county: a partner's ledger, corrections, suspension proposals ----------------------
 
 
-@_needs(Perm.POINTS_VIEW)
+@needs(Perm.POINTS_VIEW)
 def partner_points(request, pk: int):
     try:
         partner = queries.visible_partner(request.user, pk)
@@ -249,7 +224,7 @@ def partner_points(request, pk: int):
 
 
 @require_POST
-@_needs(Perm.POINTS_ADJUST)
+@needs(Perm.POINTS_ADJUST)
 def adjust(request, pk: int):
     """更正: a correction with a note, as a new entry."""
     back = reverse("points-partner", args=[pk])
@@ -264,13 +239,13 @@ def adjust(request, pk: int):
     try:
         ledger.adjust(partner, amount, actor=request.user, note=request.POST.get("note", "")[:200])
     except DomainError as exc:
-        _shown(request, exc)
+        show_refusal(request, exc)
         return redirect(back)
     messages.success(request, _("The correction is recorded."))
     return redirect(back)
 
 
-@_needs(Perm.PARTNERS_MANAGE)
+@needs(Perm.PARTNERS_MANAGE)
 def proposals(request):
     """Partners proposed for suspension after repeated false reports (不准虚假上报): the
     reviewer opens the partner's page to suspend, or dismisses the proposal."""
@@ -283,12 +258,12 @@ def proposals(request):
 
 
 @require_POST
-@_needs(Perm.PARTNERS_MANAGE)
+@needs(Perm.PARTNERS_MANAGE)
 def dismiss(request, pk: int):
     try:
         earning.dismiss_proposal(pk, actor=request.user, note=request.POST.get("note", ""))
     except DomainError as exc:
-        _shown(request, exc)
+        show_refusal(request, exc)
         return redirect("points-proposals")
     messages.success(request, _("The proposal is dismissed."))
     return redirect("points-proposals")

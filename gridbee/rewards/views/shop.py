@@ -17,7 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from gridbee.core.errors import DomainError
-from gridbee.people.permissions import Perm, has_perm
+from gridbee.core.pages import denied, needs, show_refusal
+from gridbee.people.permissions import Perm
 from gridbee.people.qr import qr_svg
 from gridbee.people.queries import partner_of
 from gridbee.people.validators import mask_mobile, mask_name
@@ -41,10 +42,6 @@ from ..shop_queries import (
 )
 
 
-def _denied(request):
-    return render(request, "people/denied.html", status=403)
-
-
 def partner_page(view):
     """Log in first; a caller who is not a partner gets the plain 403 page."""
 
@@ -53,16 +50,10 @@ def partner_page(view):
     def wrapped(request, *args, **kwargs):
         partner = partner_of(request.user)
         if partner is None:
-            return _denied(request)
+            return denied(request)
         return view(request, partner, *args, **kwargs)
 
     return wrapped
-
-
-def _refused(request, error: DomainError) -> None:
-    if error.error is RewardsError.NOT_FOUND:
-        raise Http404(error.message)
-    messages.error(request, error.message)
 
 
 # --- the partner's shop and orders ----------------------------------------------------------
@@ -108,7 +99,7 @@ def redeem(request, partner, pk: int):
     try:
         order, created = actions.redeem(partner, pk, idempotency_key=request.POST.get("key", ""))
     except DomainError as exc:
-        _refused(request, exc)
+        show_refusal(request, exc)
         return redirect("shop")
     if created:
         messages.success(
@@ -144,7 +135,7 @@ def cancel(request, partner, pk: int):
     try:
         actions.cancel(pk, actor=request.user)
     except DomainError as exc:
-        _refused(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(request, _("Order cancelled: your points are back."))
     return redirect("shop-orders")
@@ -153,19 +144,8 @@ def cancel(request, partner, pk: int):
 # --- the county's shop, for its managers ---------------------------------------------------
 
 
-def manager_page(view):
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not has_perm(request.user, Perm.SHOP_MANAGE):
-            return _denied(request)
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
 @never_cache
-@manager_page
+@needs(Perm.SHOP_MANAGE)
 def manage(request):
     """The county's shop at a glance: stock and waiting orders per item, and the orders (the
     pickup code stays with the partner; names and numbers masked)."""
@@ -189,14 +169,14 @@ def manage(request):
 
 
 @require_POST
-@manager_page
+@needs(Perm.SHOP_MANAGE)
 def manage_cancel(request, pk: int):
     """A manager cancels an order that cannot be handed over (the item is gone, the partner
     asked at the station): the points go back to the partner."""
     try:
         actions.cancel(pk, actor=request.user)
     except DomainError as exc:
-        _refused(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(request, _("Order cancelled: the points went back to the partner."))
     return redirect("shop-manage")
@@ -205,19 +185,8 @@ def manage_cancel(request, pk: int):
 # --- the station's pickup counter -----------------------------------------------------------
 
 
-def station_page(view):
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not has_perm(request.user, Perm.SHOP_HAND_OVER):
-            return _denied(request)
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
 @never_cache
-@station_page
+@needs(Perm.SHOP_HAND_OVER)
 def pickup(request):
     """Type or scan a pickup code; see the order; hand it over."""
     typed = request.GET.get("code", "").strip()
@@ -238,7 +207,7 @@ def pickup(request):
 
 
 @require_POST
-@station_page
+@needs(Perm.SHOP_HAND_OVER)
 def hand_over(request):
     code = normalize_pickup_code(request.POST.get("code", ""))
     try:
