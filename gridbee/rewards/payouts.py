@@ -8,16 +8,13 @@ only the county, which holds CASH_PAY and sees both on the partner's page alread
 ID card number is masked: it tells namesakes apart, and a file that leaves the system for the
 finance office needs no more than that."""
 
-import csv
-import io
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
-from openpyxl import Workbook
 
 from gridbee.people.validators import mask_id_number
 
+from . import spreadsheets
 from .money import yuan, yuan_decimal
 
 # (key, header) in file order; tests and finance staff rely on the order.
@@ -36,7 +33,6 @@ COLUMNS = [
     ("approved_by", N_("Approved by")),
 ]
 # Spreadsheets run text starting with these as formulas (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def rows(rewards) -> list[dict]:
@@ -69,42 +65,28 @@ def headers() -> list[str]:
     return [_(header) for _key, header in COLUMNS]
 
 
-def _text(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def to_csv(payout_rows: list[dict]) -> bytes:
-    """UTF-8 with a byte order mark, so that Excel opens the Chinese names correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers())
-    for row in payout_rows:
-        writer.writerow([_text(row[key]) for key, _header in COLUMNS])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return spreadsheets.to_csv(
+        headers(), [[row[key] for key, _h in COLUMNS] for row in payout_rows]
+    )
 
 
 def to_xlsx(payout_rows: list[dict], *, title: str) -> bytes:
     """A sheet of rows (amounts as numbers: yuan exact to the fen, fen as integers) and a
     summary sheet with the count and the total."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Payout")
-    sheet.append(headers())
+    body = []
     for row in payout_rows:
         values = [row[key] for key, _header in COLUMNS]
         values[_index("amount_yuan")] = yuan_decimal(row["amount_fen"])
-        sheet.append(values)
+        body.append(values)
+    widths = {"partner_name": 12, "mobile": 14, "id_number": 22, "station": 18}
+    book, sheet = spreadsheets.workbook(
+        _("Payout"), headers(), body, {_index(k): w for k, w in widths.items()}
+    )
     for line in sheet.iter_rows(min_row=2):
-        for cell in line:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # a name starting with "=" stays a name, not a formula
         line[_index("amount_yuan")].number_format = "#,##0.00"
         for key in ("proposed_on", "approved_on"):
             line[_index(key)].number_format = "yyyy-mm-dd"
-    for key, width in (("partner_name", 12), ("mobile", 14), ("id_number", 22), ("station", 18)):
-        sheet.column_dimensions[chr(ord("A") + _index(key))].width = width
-    sheet.freeze_panes = "A2"
     totals = summary(payout_rows)
     info = book.create_sheet(_("Summary"))
     for label, value in (
@@ -118,9 +100,7 @@ def to_xlsx(payout_rows: list[dict], *, title: str) -> bytes:
     info["B3"].number_format = "#,##0.00"
     info.column_dimensions["A"].width = 16
     info.column_dimensions["B"].width = 28
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.xlsx_bytes(book)
 
 
 def _index(key: str) -> int:

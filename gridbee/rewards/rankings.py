@@ -3,9 +3,7 @@ what they did in a month, a quarter or a year — points earned (earning kinds o
 corrections do not count), verified reports (cases of theirs verified and closed in the period)
 and first reports (首报) among them. Ties share a rank (1, 1, 3)."""
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, Sum
@@ -19,6 +17,7 @@ from gridbee.people.models import Partner
 from gridbee.people.validators import mask_name
 from gridbee.reports.models import Report
 
+from . import spreadsheets
 from .choices import EARNING_KINDS
 from .errors import RewardsError
 from .models import PointsEntry
@@ -215,36 +214,10 @@ def _honours_table(rows: list[dict]) -> tuple[list[str], list[list]]:
 
 
 def honours_csv(rows: list[dict]) -> bytes:
-    """UTF-8 with a byte-order mark, so that Excel opens the Chinese names right."""
-    head, body = _honours_table(rows)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(head)
-    for line in body:
-        writer.writerow([_safe_cell(v) for v in line])
-    return out.getvalue().encode("utf-8-sig")
+    return spreadsheets.to_csv(*_honours_table(rows))
 
 
 def honours_xlsx(rows: list[dict], title: str) -> bytes:
-    from openpyxl import Workbook
-
-    head, body = _honours_table(rows)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(head)
-    for line in body:
-        sheet.append([_safe_cell(v) for v in line])
-    sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFG", (6, 12, 20, 16, 10, 10, 10), strict=True):
-        sheet.column_dimensions[column].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _safe_cell(value):
-    """A name or station starting like a formula is written as text (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    widths = dict(enumerate((6, 12, 20, 16, 10, 10, 10)))
+    book, _sheet = spreadsheets.workbook(title, *_honours_table(rows), widths)
+    return spreadsheets.xlsx_bytes(book)
