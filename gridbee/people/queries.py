@@ -46,7 +46,7 @@ def applications_for(user) -> QuerySet[Application]:
             if user.station_id
             else (Application.objects.none())
         )
-    return _in_region(Application.objects.all(), region_scope(user), "county__code")
+    return in_region(Application.objects.all(), region_scope(user))
 
 
 def partners_for(user) -> QuerySet[Partner]:
@@ -87,10 +87,11 @@ def teams_for(user) -> QuerySet[Team]:
         return Team.objects.filter(
             Q(captain=user) | Q(members__partner__user=user, members__role=TeamRole.SUB_CAPTAIN)
         ).distinct()
-    return _in_region(Team.objects.all(), region_scope(user), "county__code")
+    return in_region(Team.objects.all(), region_scope(user))
 
 
-def _in_region(queryset: QuerySet, prefix: str | None, field: str) -> QuerySet:
+def in_region(queryset: QuerySet, prefix: str | None, field: str = "county__code") -> QuerySet:
+    """What of `queryset` lies in the region `prefix` (from region_scope): none for None."""
     if prefix is None:
         return queryset.none()
     if prefix == EVERYWHERE:

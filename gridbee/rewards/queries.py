@@ -10,7 +10,7 @@ from gridbee.geo.queries import region_prefix
 from gridbee.people.choices import Role
 from gridbee.people.models import Partner, Team
 from gridbee.people.permissions import Perm, has_perm
-from gridbee.people.queries import EVERYWHERE, partner_of, region_scope, teams_for
+from gridbee.people.queries import in_region, partner_of, region_scope, teams_for
 
 from . import ledger, rankings, statements
 from .actions import earning
@@ -38,18 +38,10 @@ def _county_prefix(user, perm: Perm) -> str | None:
     return region_scope(user)
 
 
-def _in(queryset: QuerySet, prefix: str | None, field: str = "county__code") -> QuerySet:
-    if prefix is None:
-        return queryset.none()
-    if prefix == EVERYWHERE:
-        return queryset
-    return queryset.filter(**{f"{field}__startswith": prefix})
-
-
 def points_partners_for(user) -> QuerySet[Partner]:
     """Partners whose ledger and statements the caller (staff with POINTS_VIEW) may read."""
     partners = Partner.objects.select_related("station", "county", "user")
-    return _in(partners, _county_prefix(user, Perm.POINTS_VIEW))
+    return in_region(partners, _county_prefix(user, Perm.POINTS_VIEW))
 
 
 def visible_partner(user, partner_id) -> Partner:
@@ -65,13 +57,13 @@ def statements_for(user) -> QuerySet[MonthlyStatement]:
     partner = partner_of(user)
     if partner is not None and not has_perm(user, Perm.POINTS_VIEW):
         return statements.filter(partner=partner)
-    return _in(statements, _county_prefix(user, Perm.POINTS_VIEW))
+    return in_region(statements, _county_prefix(user, Perm.POINTS_VIEW))
 
 
 def proposals_for(user) -> QuerySet[SuspensionProposal]:
     """Suspension proposals of the county, for who decides on partners (PARTNERS_MANAGE)."""
     proposals = SuspensionProposal.objects.select_related("partner", "partner__station")
-    return _in(proposals, _county_prefix(user, Perm.PARTNERS_MANAGE))
+    return in_region(proposals, _county_prefix(user, Perm.PARTNERS_MANAGE))
 
 
 def ranking_region(user, county: str | None = None) -> str:
@@ -100,7 +92,7 @@ def teams_ranked_for(user) -> QuerySet[Team]:
     """Teams whose ranking the caller may see: their own team (a partner), the teams they
     lead (captains, sub-captains), every team of the county (staff with POINTS_VIEW)."""
     if has_perm(user, Perm.POINTS_VIEW):
-        return _in(Team.objects.all(), region_scope(user))
+        return in_region(Team.objects.all(), region_scope(user))
     partner = partner_of(user)
     mine = Q(members__partner=partner) if partner is not None else Q(pk__in=[])
     led = teams_for(user).values("pk") if user.is_authenticated else []

@@ -14,7 +14,7 @@ from django.utils import timezone
 from gridbee.core.errors import DomainError
 from gridbee.people.models import Partner
 from gridbee.people.permissions import Perm, has_perm
-from gridbee.people.queries import EVERYWHERE, partner_of, region_scope
+from gridbee.people.queries import in_region, partner_of, region_scope
 
 from . import ledger
 from .choices import OrderStatus
@@ -92,7 +92,7 @@ def county_orders(user) -> QuerySet[Order]:
     """Orders of the shops a staff member manages (SHOP_MANAGE), by region."""
     if not has_perm(user, Perm.SHOP_MANAGE):
         return Order.objects.none()
-    return _in_scope(Order.objects.select_related("item", "partner__user"), user)
+    return in_region(Order.objects.select_related("item", "partner__user"), region_scope(user))
 
 
 def managed_items(user) -> QuerySet[Item]:
@@ -100,7 +100,9 @@ def managed_items(user) -> QuerySet[Item]:
     if not has_perm(user, Perm.SHOP_MANAGE):
         return Item.objects.none()
     waiting = Count("orders", filter=Q(orders__status=OrderStatus.PLACED))
-    return _in_scope(Item.objects.annotate(waiting=waiting), user).order_by("sort", "name", "id")
+    return in_region(Item.objects.annotate(waiting=waiting), region_scope(user)).order_by(
+        "sort", "name", "id"
+    )
 
 
 def cancellable_orders(user) -> QuerySet[Order]:
@@ -114,7 +116,7 @@ def pickup_orders(user) -> QuerySet[Order]:
     """Orders a station may hand over: those of its county (SHOP_HAND_OVER)."""
     if not has_perm(user, Perm.SHOP_HAND_OVER):
         return Order.objects.none()
-    return _in_scope(Order.objects.select_related("item", "partner__user"), user)
+    return in_region(Order.objects.select_related("item", "partner__user"), region_scope(user))
 
 
 def order_by_pickup_code(user, text: str) -> Order:
@@ -146,12 +148,3 @@ def normalize_pickup_code(text: str) -> str:
 def grouped_code(code: str) -> str:
     """4821 0937 5512: easier to read out and type."""
     return " ".join(code[i : i + 4] for i in range(0, len(code), 4))
-
-
-def _in_scope(queryset: QuerySet, user) -> QuerySet:
-    prefix = region_scope(user)
-    if prefix is None:
-        return queryset.none()
-    if prefix == EVERYWHERE:
-        return queryset
-    return queryset.filter(county__code__startswith=prefix)
