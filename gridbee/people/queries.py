@@ -3,7 +3,7 @@ answer the same: a caller cannot learn that something exists outside their scope
 
 from django.db.models import Q, QuerySet
 
-from gridbee.core.errors import DomainError
+from gridbee.core import queries as core_queries
 from gridbee.geo.queries import region_prefix
 
 from .choices import Role, TeamRole
@@ -101,7 +101,4 @@ def in_region(queryset: QuerySet, prefix: str | None, field: str = "county__code
 
 def get_visible(queryset: QuerySet, pk):
     """One object of a scoped queryset, or NOT_FOUND for missing and not-yours alike."""
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise DomainError(PeopleError.NOT_FOUND) from None
+    return core_queries.get_visible(queryset, pk, PeopleError.NOT_FOUND)

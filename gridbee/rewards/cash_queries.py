@@ -12,6 +12,7 @@ from gridbee.cases.choices import CaseStatus, Urgency
 from gridbee.cases.models import Case
 from gridbee.cases.queries import cases_for
 from gridbee.core.errors import DomainError
+from gridbee.core.queries import get_visible
 from gridbee.people.choices import PartnerStatus
 from gridbee.people.permissions import Perm, has_perm
 from gridbee.people.queries import partner_of
@@ -59,10 +60,7 @@ def rewards_for(user) -> QuerySet[CashReward]:
 
 
 def visible_reward(user, reward_id) -> CashReward:
-    try:
-        return rewards_for(user).get(pk=reward_id)
-    except (CashReward.DoesNotExist, ValueError, TypeError):
-        raise DomainError(RewardsError.NOT_FOUND) from None
+    return get_visible(rewards_for(user), reward_id, RewardsError.NOT_FOUND)
 
 
 def listed(user, *, status: str = "", month: datetime.date | None = None):

@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from gridbee.core.errors import CommonError, DomainError
+from gridbee.core.queries import get_visible
 from gridbee.geo.queries import region_prefix
 from gridbee.people.choices import Role
 from gridbee.people.models import Partner, Team
@@ -45,10 +46,7 @@ def points_partners_for(user) -> QuerySet[Partner]:
 
 
 def visible_partner(user, partner_id) -> Partner:
-    try:
-        return points_partners_for(user).get(pk=partner_id)
-    except (Partner.DoesNotExist, ValueError, TypeError):
-        raise DomainError(RewardsError.NOT_FOUND) from None
+    return get_visible(points_partners_for(user), partner_id, RewardsError.NOT_FOUND)
 
 
 def statements_for(user) -> QuerySet[MonthlyStatement]:
@@ -110,10 +108,7 @@ def may_rank_teams(user) -> bool:
 def visible_team(user, team_id) -> Team:
     if not may_rank_teams(user):
         raise DomainError(CommonError.FORBIDDEN)
-    try:
-        return teams_ranked_for(user).get(pk=team_id)
-    except (Team.DoesNotExist, ValueError, TypeError):
-        raise DomainError(RewardsError.NOT_FOUND) from None
+    return get_visible(teams_ranked_for(user), team_id, RewardsError.NOT_FOUND)
 
 
 def sees_full_names(user) -> bool:

@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from gridbee.core.errors import DomainError
+from gridbee.core.queries import get_visible
 from gridbee.people.models import Partner
 from gridbee.people.permissions import Perm, has_perm
 from gridbee.people.queries import in_region, partner_of, region_scope
@@ -128,11 +129,9 @@ def order_by_pickup_code(user, text: str) -> Order:
     return order
 
 
-def visible(queryset: QuerySet, pk) -> object:
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise DomainError(RewardsError.NOT_FOUND) from None
+def visible(queryset: QuerySet, pk):
+    """One object of a scoped queryset, or NOT_FOUND for missing and not-yours alike."""
+    return get_visible(queryset, pk, RewardsError.NOT_FOUND)
 
 
 def normalize_pickup_code(text: str) -> str:

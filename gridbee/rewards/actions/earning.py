@@ -13,6 +13,7 @@ from django.utils import timezone
 from gridbee.cases.choices import CaseStatus, RejectReason
 from gridbee.cases.models import Case
 from gridbee.core.errors import DomainError
+from gridbee.core.queries import get_visible
 from gridbee.people.choices import PartnerAction, PartnerStatus
 from gridbee.people.models import Partner, PartnerEvent
 
@@ -164,11 +165,8 @@ def dismiss_proposal(proposal_id, *, actor, note: str) -> SuspensionProposal:
     if not note:
         raise DomainError(RewardsError.NOTE_REQUIRED)
     with transaction.atomic():
-        try:
-            visible = proposals_for(actor).get(pk=proposal_id)
-        except (SuspensionProposal.DoesNotExist, ValueError, TypeError):
-            raise DomainError(RewardsError.NOT_FOUND) from None
-        proposal = SuspensionProposal.objects.select_for_update().get(pk=visible.pk)
+        mine = get_visible(proposals_for(actor), proposal_id, RewardsError.NOT_FOUND)
+        proposal = SuspensionProposal.objects.select_for_update().get(pk=mine.pk)
         if not pending_proposals().filter(pk=proposal.pk).exists():
             raise DomainError(RewardsError.PROPOSAL_DECIDED)
         proposal.dismissed_at = timezone.now()
