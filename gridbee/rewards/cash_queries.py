@@ -3,15 +3,12 @@ same scope as cases.queries), a partner only their own approved and paid rewards
 and "not yours" answer the same."""
 
 import datetime
-import re
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
-from django.utils import timezone
 
 from gridbee.cases.choices import CaseStatus, Urgency
 from gridbee.cases.models import Case
 from gridbee.cases.queries import cases_for
-from gridbee.core.errors import DomainError
 from gridbee.core.queries import get_visible
 from gridbee.people.choices import PartnerStatus
 from gridbee.people.permissions import Perm, has_perm
@@ -21,6 +18,7 @@ from .choices import CashRewardStatus
 from .errors import RewardsError
 from .ledger import rules_for
 from .models import CashReward
+from .periods import month_bounds
 
 GRADES = (1, 2, 3, 4)
 # A reward is proposed at verification: once the department reports the case handled, and
@@ -112,25 +110,3 @@ def proposable_reports(user, case: Case) -> list:
 
 def case_rewards(user, case: Case) -> list[CashReward]:
     return list(rewards_for(user).filter(case=case).order_by("id"))
-
-
-MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-def parse_month(text: str | None) -> datetime.date | None:
-    """ "2026-05" → 2026-05-01; empty → None; anything else → INVALID_MONTH."""
-    if not text:
-        return None
-    match = MONTH.match(text.strip())
-    if match is None or not 1 <= int(match[2]) <= 12 or int(match[1]) < 2000:
-        raise DomainError(RewardsError.INVALID_MONTH)
-    return datetime.date(int(match[1]), int(match[2]), 1)
-
-
-def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """The month's first instant and the next month's, in local time."""
-    tz = timezone.get_current_timezone()
-    start = datetime.datetime(month.year, month.month, 1, tzinfo=tz)
-    following = datetime.date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    end = datetime.datetime(following.year, following.month, 1, tzinfo=tz)
-    return start, end

@@ -21,7 +21,7 @@ from . import spreadsheets
 from .choices import EARNING_KINDS
 from .errors import RewardsError
 from .models import PointsEntry
-from .statements import next_month
+from .periods import local_midnight, next_month
 
 METRICS = {
     "points": gettext_lazy("Points earned"),
@@ -108,8 +108,8 @@ def ranking(
     reports = Report.objects.filter(
         partner__isnull=False,
         case__status=CaseStatus.CLOSED,
-        case__closed_at__gte=_midnight(period.start),
-        case__closed_at__lt=_midnight(period.end),
+        case__closed_at__gte=local_midnight(period.start),
+        case__closed_at__lt=local_midnight(period.end),
     )
     if team is not None:
         entries = entries.filter(partner__membership__team=team)
@@ -161,10 +161,6 @@ def ranking(
         tied = n and rows[n - 1][metric] == r[metric]
         r["rank"] = rows[n - 1]["rank"] if tied else n + 1
     return rows
-
-
-def _midnight(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
 def shown_to(rows: list[dict], *, full_names: bool, me: int | None = None) -> list[dict]:

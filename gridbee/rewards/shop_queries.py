@@ -2,7 +2,6 @@
 (一季度一兑换: the last days of each quarter, in the county's local dates). "Not found" and
 "not yours" answer the same."""
 
-import calendar
 import datetime
 import re
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from . import ledger
 from .choices import OrderStatus
 from .errors import RewardsError
 from .models import Item, Order
+from .periods import quarter_bounds
 
 PICKUP_CODE_DIGITS = 12
 
@@ -36,13 +36,6 @@ class Window:
     always: bool = False
     start: datetime.date | None = None
     end: datetime.date | None = None
-
-
-def quarter_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
-    first_month = (day.month - 1) // 3 * 3 + 1
-    last_month = first_month + 2
-    last_day = calendar.monthrange(day.year, last_month)[1]
-    return datetime.date(day.year, first_month, 1), datetime.date(day.year, last_month, last_day)
 
 
 def redemption_window(county_id, on: datetime.date | None = None) -> Window:

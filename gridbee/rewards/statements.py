@@ -13,28 +13,9 @@ from django.db.models import Exists, OuterRef, Sum
 
 from .choices import EARNING_KINDS, EntryKind
 from .models import MonthlyStatement, PointsAccount, PointsEntry
+from .periods import first_of_month, next_month
 
 SHOP_KINDS = (EntryKind.REDEMPTION, EntryKind.REFUND)
-
-
-def first_of_month(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def next_month(month: datetime.date) -> datetime.date:
-    return (month.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-
-
-def previous_month(day: datetime.date) -> datetime.date:
-    return (day.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-
-
-def parse_month(text: str) -> datetime.date | None:
-    """ "2026-03" → 2026-03-01, or None."""
-    try:
-        return datetime.datetime.strptime((text or "").strip(), "%Y-%m").date()
-    except ValueError:
-        return None
 
 
 def compute(partner, month_first_day: datetime.date) -> dict:

@@ -4,7 +4,8 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from .statements import generate_month, previous_month
+from .periods import previous_month
+from .statements import generate_month
 
 
 @db_periodic_task(crontab(day="1", hour="2", minute="15"))

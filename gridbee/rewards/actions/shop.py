@@ -4,7 +4,6 @@ item, then the partner's points account), so that a hundred partners pressing th
 once neither oversell the stock nor overdraw a balance, and never deadlock. Every refusal is
 a DomainError with a stable code and changes nothing."""
 
-import datetime
 import secrets
 import threading
 from contextlib import nullcontext
@@ -22,12 +21,12 @@ from .. import ledger
 from ..choices import EntryKind, OrderStatus
 from ..errors import RewardsError
 from ..models import Item, Order
+from ..periods import local_midnight, quarter_bounds
 from ..shop_queries import (
     PICKUP_CODE_DIGITS,
     cancellable_orders,
     order_by_pickup_code,
     partner_or_refuse,
-    quarter_bounds,
     visible,
     window_open,
 )
@@ -101,7 +100,7 @@ def _taken_this_quarter(partner: Partner, item: Item) -> int:
     """一季度一兑换: the per-person limit counts this quarter's orders not cancelled, so a
     partner may redeem the yearly health check again next year."""
     first, _last = quarter_bounds(timezone.localdate())
-    since = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+    since = local_midnight(first)
     return Order.objects.filter(
         partner=partner, item=item, status__in=LIVE, created_at__gte=since
     ).count()

@@ -13,7 +13,7 @@ from gridbee.core.schemas import ErrorOut
 from gridbee.people.auth import LOGGED_IN, require
 from gridbee.people.permissions import Perm
 
-from .. import cash_queries, payouts
+from .. import cash_queries, payouts, periods
 from ..actions import cash as actions
 from ..choices import CashRewardStatus
 from ..models import CashReward
@@ -161,7 +161,7 @@ def list_rewards(
     proposals come the first report of an emergency first, then the oldest."""
     _require_cash(request)
     rewards = cash_queries.listed(
-        request.user, status=status or "", month=cash_queries.parse_month(month)
+        request.user, status=status or "", month=periods.parse_month(month)
     )
     return [reward_out(r) for r in rewards[: max(1, min(limit, 500))]]
 
@@ -187,7 +187,7 @@ def decide(request, reward_id: int, body: DecideIn):
 def payout_list(request, month: str | None = None):
     """The payout list: approved rewards not yet paid, optionally those approved in a month."""
     require(request, Perm.CASH_PAY)
-    chosen = cash_queries.parse_month(month)
+    chosen = periods.parse_month(month)
     rows = payouts.rows(cash_queries.payable(request.user, chosen))
     return {"month": f"{chosen:%Y-%m}" if chosen else None, **payouts.summary(rows), "rows": rows}
 
@@ -196,7 +196,7 @@ def payout_list(request, month: str | None = None):
 def payout_export(request, format: Literal["xlsx", "csv"] = "xlsx", month: str | None = None):
     """The payout list as a file for the finance office: XLSX, or CSV in UTF-8 with a BOM."""
     require(request, Perm.CASH_PAY)
-    chosen = cash_queries.parse_month(month)
+    chosen = periods.parse_month(month)
     rows = payouts.rows(cash_queries.payable(request.user, chosen))
     county = request.user.region_id or ""
     if format == "csv":

@@ -16,7 +16,7 @@ from gridbee.core.schemas import ErrorOut
 from gridbee.people.auth import LOGGED_IN, require
 from gridbee.people.permissions import Perm
 
-from .. import ledger, queries, rankings, statements
+from .. import ledger, periods, queries, rankings
 from ..actions import earning
 from ..errors import RewardsError
 from ..models import PointsEntry, SuspensionProposal
@@ -286,7 +286,7 @@ def honours_xlsx(
 @router.get("/points/statements", response={200: list[StatementOut], **ERRORS}, auth=LOGGED_IN)
 def county_statements(request, month: str = Query(..., max_length=7, description="YYYY-MM")):
     """The county's statements of a month (staff with POINTS_VIEW); a partner gets their own."""
-    first = statements.parse_month(month)
+    first = periods.parse_month(month)
     if first is None:
         raise DomainError(RewardsError.INVALID_MONTH)
     if queries.partner_of(request.user) is None:

@@ -19,7 +19,7 @@ from gridbee.core.pages import back_to, needs, show_refusal
 from gridbee.people.permissions import Perm, has_perm
 from gridbee.reports.models import Report
 
-from .. import cash_queries
+from .. import cash_queries, periods
 from ..actions import cash as actions
 from ..choices import CashRewardStatus as S
 from ..errors import RewardsError
@@ -93,7 +93,7 @@ def decide(request, pk: int):
 def payout_page(request):
     month_text = request.GET.get("month", "")
     try:
-        month = cash_queries.parse_month(month_text)
+        month = periods.parse_month(month_text)
     except DomainError as error:
         messages.error(request, error.message)
         month, month_text = None, ""
