@@ -665,14 +665,14 @@ def _own_cpu_s() -> float:
 
 
 def time_dedup(meta: dict, lookups: int) -> dict:
-    """The lookup intake makes, matching_case(), at random points among the stored cases, at
+    """The lookup intake makes, matching_case_id(), at random points among the stored cases, at
     the time they were stored (so a later run finds the same open cases)."""
     import datetime
 
     import numpy as np
     from django.db import connection
 
-    from gridbee.cases.dedup import candidates, matching_case
+    from gridbee.cases.dedup import candidates, matching_case_id
     from gridbee.reports.models import Category
 
     now = datetime.datetime.fromisoformat(meta["now"])
@@ -694,12 +694,12 @@ def time_dedup(meta: dict, lookups: int) -> dict:
         print("  " + sql_plan.replace("\n", "\n  "))
 
     for k, lat, lon in points[:200]:  # warm the caches the way a running server has them
-        matching_case(categories[k], lat, lon, now)
+        matching_case_id(categories[k], lat, lon, now)
     wall, cpu, by_radius, found = [], [], {}, 0
     for k, lat, lon in points[200:]:
         category = categories[k]
         t0, c0 = time.perf_counter_ns(), time.thread_time_ns()
-        case = matching_case(category, lat, lon, now)
+        case = matching_case_id(category, lat, lon, now)
         wall.append((time.perf_counter_ns() - t0) / 1e6)
         cpu.append((time.thread_time_ns() - c0) / 1e6)  # what the shared machine can't inflate
         by_radius.setdefault(category.dedup_radius_m, []).append((wall[-1], cpu[-1]))

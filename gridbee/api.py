@@ -2,7 +2,7 @@
 
 import logging
 
-from django.db import DataError
+from django.db import DataError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -74,6 +74,18 @@ def on_data_error(request, exc):
     # A value the database cannot hold that slipped past validation: the caller's input.
     log.warning("database refused input: %s", exc)
     return _error(request, 400, "invalid_input", _("Some fields are missing or invalid."))
+
+
+@api.exception_handler(OperationalError)
+def on_database_unavailable(request, exc):
+    # No connection to be had: the database is down or every pooled connection stayed busy
+    # for the pool's timeout. A phone keeps the report queued and sends it again.
+    log.error("database unavailable: %s", exc)
+    response = _error(
+        request, 503, "unavailable", _("The service is busy. Please try again in a moment.")
+    )
+    response["Retry-After"] = "5"
+    return response
 
 
 @api.exception_handler(Exception)

@@ -137,9 +137,18 @@ def _databases() -> dict:
     }:
         raise ImproperlyConfigured("GRIDBEE_DATABASE_URL must point to PostgreSQL or SQLite")
     if config["ENGINE"] == "django.db.backends.postgresql":
-        # A connection kept between requests saves its set-up (a few ms of a report's intake);
-        # sync views all run in one thread per process under ASGI, so each keeps one or two.
-        config["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+        # Under ASGI each request runs its sync code in a thread of its own, so a connection
+        # kept per thread (CONN_MAX_AGE) is never used again: every request would open one and
+        # leave it to the garbage collector. A pool per process hands connections back at the
+        # end of each request instead.
+        size = env_int("DATABASE_POOL_SIZE", 8)
+        if size > 0:
+            config["CONN_MAX_AGE"] = 0
+            config.setdefault("OPTIONS", {})["pool"] = {
+                "min_size": min(2, size),
+                "max_size": size,
+                "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+            }
     return {"default": config}
 
 

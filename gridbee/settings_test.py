@@ -18,3 +18,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": f"{tempfile.gettempdir()}/gridbee-test-{os.getpid()}.sqlite3"
     }
+
+if "pool" in DATABASES["default"].get("OPTIONS", {}):
+    # Tests start threads that borrow a connection each and never hand it back (20 parallel
+    # posts, 100 racing redemptions): a pool of 8 would run dry. Each thread opens its own,
+    # as it did before pooling; core/tests/test_connections.py serves the pooled app itself.
+    del DATABASES["default"]["OPTIONS"]["pool"]

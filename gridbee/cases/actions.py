@@ -28,14 +28,14 @@ def file_report(
     Call inside the intake transaction."""
     county = next(r.code for r in location.regions if r.level == Level.COUNTY)
     _serialize_intake(category.pk, county)
-    case = dedup.matching_case(category, lat, lon, now)
-    if case is not None:
+    case_id = dedup.matching_case_id(category, lat, lon, now)
+    if case_id is not None:
         changes = {"report_count": F("report_count") + 1, "last_report_at": now}
-        Case.objects.filter(pk=case.pk).update(**changes)
+        Case.objects.filter(pk=case_id).update(**changes)
+        case = Case.objects.get(pk=case_id)
         record(case, CaseEventKind.JOINED)
         if emergency and case.urgency != Urgency.EMERGENCY:
             _make_emergency(case, actor=None, note="reporter flagged an emergency")
-        case.refresh_from_db()
         live.case_changed(case, CaseEventKind.JOINED)
         return case, False
     urgent = emergency or category.urgency == Urgency.EMERGENCY

@@ -47,13 +47,13 @@ def candidates(category, lat: float, lon: float, now: datetime.datetime) -> Quer
     ).order_by("opened_at", "id")
 
 
-def matching_case(category, lat: float, lon: float, now: datetime.datetime) -> Case | None:
+def matching_case_id(category, lat: float, lon: float, now: datetime.datetime) -> int | None:
     """The oldest open case the report belongs to, if any. Candidates are read as bare
-    numbers (a wide radius can hold hundreds); only the match is loaded whole."""
+    numbers (a wide radius can hold hundreds)."""
     radius = category.dedup_radius_m
     for pk, case_lat, case_lon in candidates(category, lat, lon, now).values_list(
         "pk", "lat", "lon"
     ):
         if distance_m(case_lat, case_lon, lat, lon) <= radius:
-            return Case.objects.get(pk=pk)
+            return pk
     return None

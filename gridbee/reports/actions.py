@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from gridbee.cases.actions import file_report
+from gridbee.cases.models import Case
 from gridbee.core.errors import DomainError
 from gridbee.geo import routing
 from gridbee.geo.choices import Crs
@@ -92,11 +93,23 @@ def submit_report(
 
 
 def _earlier_answer(sender: Sender, key: str) -> dict | None:
-    return (
+    row = (
         Report.objects.filter(sender=sender.key, idempotency_key=key)
-        .values_list("answer", flat=True)
+        .values_list("pk", "received_at", "answer")
         .first()
     )
+    return None if row is None else _answer(*row)
+
+
+def _answer(report_id: int, received_at, stored: dict) -> dict:
+    """The intake answer: the report's own id and time, and what intake stored with it (the
+    case as it was then), so the row is written once, complete, in one INSERT."""
+    return {
+        "report_id": report_id,
+        "first_report": stored["first_report"],
+        "received_at": received_at.isoformat(),
+        "case": stored["case"],
+    }
 
 
 def _check_area(sender: Sender, location) -> None:
@@ -136,11 +149,10 @@ def _file(sender, key, category, lat, lon, crs, accuracy_m, text, emergency, pho
         region_id=location.region.code,
         text=text,
         phone_time=phone_time,
-        answer={},
+        answer=_stored_answer(case, is_first, location),
     )
     if is_first:
-        case.first_report = report
-        case.save(update_fields=["first_report"])
+        Case.objects.filter(pk=case.pk).update(first_report=report)
     for n, photo in enumerate(processed):
         name = f"{report.pk}-{n + 1}.jpg"
         Photo.objects.create(
@@ -152,17 +164,13 @@ def _file(sender, key, category, lat, lon, crs, accuracy_m, text, emergency, pho
             size=len(photo.image),
             sha256=photo.sha256,
         )
-    report.answer = answer_for(report, case, location)
-    report.save(update_fields=["answer"])
-    return report.answer, True
+    return _answer(report.pk, report.received_at, report.answer), True
 
 
-def answer_for(report: Report, case, location) -> dict:
+def _stored_answer(case, is_first: bool, location) -> dict:
     grid = location.grid
     return {
-        "report_id": report.pk,
-        "first_report": report.is_first,
-        "received_at": report.received_at.isoformat(),
+        "first_report": is_first,
         "case": {
             "id": case.pk,
             "status": case.status,

@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
-from django.core.asgi import get_asgi_application
 from django.test import Client
 from playwright.sync_api import expect
 
+from gridbee.asgi import SyncChainASGIHandler
 from gridbee.cases import workflow
 from gridbee.cases.models import Case
 from gridbee.cases.tests.test_workflow import new_case
@@ -45,7 +45,7 @@ def asgi_server(county):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     config = uvicorn.Config(
-        get_asgi_application(),
+        SyncChainASGIHandler(),  # the handler `gridbee up` serves
         host="127.0.0.1",
         port=port,
         lifespan="off",

@@ -43,7 +43,8 @@ def issue_token(mobile: str, password: str, *, address: str | None) -> tuple[str
 def user_for_token(raw: str) -> User | None:
     now = timezone.now()
     token = (
-        ApiToken.objects.select_related("user")
+        # Most token holders are partners' phones: their partner row comes in the same query.
+        ApiToken.objects.select_related("user", "user__partner")
         .filter(digest=digest(raw), expires_at__gt=now, user__is_active=True)
         .first()
     )
