@@ -10,7 +10,6 @@ from gridbee.core import live
 from gridbee.core.errors import CommonError, DomainError
 from gridbee.geo.choices import Level
 from gridbee.geo.index import Location
-from gridbee.geo.models import Grid
 from gridbee.people.permissions import Perm, has_perm
 from gridbee.reports.models import Report
 
@@ -39,11 +38,10 @@ def file_report(
         live.case_changed(case, CaseEventKind.JOINED)
         return case, False
     urgent = emergency or category.urgency == Urgency.EMERGENCY
-    grid = Grid.objects.only("pk").get(code=location.grid.code) if location.grid else None
     case = Case.objects.create(
         category=category,
         urgency=Urgency.EMERGENCY if urgent else Urgency.ORDINARY,
-        grid=grid,
+        grid_id=location.grid.id if location.grid else None,
         region_id=location.region.code,
         county_id=county,
         lat=lat,

@@ -40,6 +40,7 @@ class GridRef:
     code: str
     name: str
     kind: str
+    id: int  # the Grid row's, so a case can point at it without looking it up
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,7 @@ class LayerIndex:
         self._codes = grids.codes
         self._names, self._name_ends = grids.names, grids.name_ends
         self._kinds = grids.kinds
+        self._ids = grids.ids
         self.grid_geoms = grids.geoms
         self.grid_tree = shapely.STRtree(self.grid_geoms)
         # Prepared polygons answer point queries about a third faster for ~150 bytes each.
@@ -115,7 +117,7 @@ class LayerIndex:
             )
         ]
         grids = _GridColumns.load(
-            f"SELECT code, name, kind, geom FROM {Grid._meta.db_table} ORDER BY code"
+            f"SELECT code, name, kind, geom, id FROM {Grid._meta.db_table} ORDER BY code"
         )
         return cls(revision, grids, regions)
 
@@ -137,7 +139,7 @@ class LayerIndex:
         code = self._codes[_CODE * pos : _CODE * pos + _CODE].decode()
         start = self._name_ends[pos - 1] if pos else 0
         name = self._names[start : self._name_ends[pos]].decode()
-        grid = GridRef(code, name, _KINDS[self._kinds[pos]])
+        grid = GridRef(code, name, _KINDS[self._kinds[pos]], self._ids[pos])
         return Location("grid", grid, self._chain(code[:12]))
 
     def locate(self, lon: float, lat: float) -> Location:
@@ -195,12 +197,13 @@ class _GridColumns:
     name_ends: array  # where each name ends in names
     kinds: bytes  # index into _KINDS per grid
     geoms: np.ndarray  # shapely polygons
+    ids: array  # primary keys
 
     @classmethod
     def load(cls, sql: str) -> "_GridColumns":
         """Streams the rows in chunks, so the raw WKB of a whole province is never held."""
         codes, names, kinds, geoms = [], [], bytearray(), []
-        name_ends, end = array("q"), 0
+        name_ends, end, ids = array("q"), 0, array("q")
         for chunk in _chunks(sql):
             codes.append("".join(row[0] for row in chunk).encode())
             encoded = [row[1].encode() for row in chunk]
@@ -209,6 +212,7 @@ class _GridColumns:
                 name_ends.append(end)
             names.append(b"".join(encoded))
             kinds.extend(_KIND_INDEX[row[2]] for row in chunk)
+            ids.extend(row[4] for row in chunk)
             wkb = np.array([bytes(row[3]) for row in chunk], dtype=object)
             geoms.append(shapely.from_wkb(wkb))
         return cls(
@@ -217,6 +221,7 @@ class _GridColumns:
             name_ends=name_ends,
             kinds=bytes(kinds),
             geoms=np.concatenate(geoms) if geoms else np.empty(0, dtype=object),
+            ids=ids,
         )
 
 

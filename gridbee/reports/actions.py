@@ -124,9 +124,8 @@ def _check_area(sender: Sender, location) -> None:
 @transaction.atomic
 def _file(sender, key, category, lat, lon, crs, accuracy_m, text, emergency, phone_time,
           location, processed: list[Processed]) -> tuple[dict, bool]:  # fmt: skip
-    earlier = _earlier_answer(sender, key)
-    if earlier is not None:
-        return earlier, False
+    # A retry racing its first request is not looked for again here: the report's unique
+    # (sender, key) refuses the second INSERT, which rolls all of this back (see the caller).
     now = timezone.now()
     case, is_first = file_report(
         category=category, lat=lat, lon=lon, location=location, emergency=emergency, now=now
