@@ -114,6 +114,7 @@ def measure_http(args, partners: list[str]) -> dict:
             "throughput_p50_ms": run.p(50),
             "throughput_p99_ms": run.p(99),
             "server_cpu_ms_per_report": run.server_cpu_ms,
+            "database_cpu_ms_per_report": run.database_cpu_ms,
             "joined_share": run.joined_share,
         }
         run = load(server, "upright", 3).open(rate, duration)
@@ -143,6 +144,8 @@ def measure_http(args, partners: list[str]) -> dict:
             run = load(server, "upright", 8).closed(clients, duration)
             run.show(f"throughput, {clients} clients, {n} processes")
             figures[f"reports_per_s_{n}_workers"] = run.rate
+            figures[f"server_cpu_ms_per_report_{n}_workers"] = run.server_cpu_ms
+            figures[f"database_cpu_ms_per_report_{n}_workers"] = run.database_cpu_ms
             run = load(server, "upright", 9).open(rate, duration)
             run.show(f"latency at {rate:g} reports/s, {n} processes")
             figures[f"p50_ms_{n}_workers"] = run.p(50)
@@ -504,6 +507,7 @@ class Result:
     joined: int = 0
     server_cpu_s: float = 0.0
     client_cpu_s: float = 0.0
+    database_cpu_s: float = 0.0
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -522,6 +526,10 @@ class Result:
     def server_cpu_ms(self) -> float:
         return round(1000 * self.server_cpu_s / max(self.ok, 1), 1)
 
+    @property
+    def database_cpu_ms(self) -> float:
+        return round(1000 * self.database_cpu_s / max(self.ok, 1), 1)
+
     def p(self, q: float) -> float:
         if not self.latencies_ms:
             return float("nan")
@@ -534,7 +542,8 @@ class Result:
             f"p50 {self.p(50)} ms, p90 {self.p(90)} ms, p99 {self.p(99)} ms, "
             f"max {self.p(100)} ms; {self.joined_share:.0%} joined a case; "
             f"server CPU {self.server_cpu_ms} ms/report, client CPU "
-            f"{1000 * self.client_cpu_s / max(self.ok, 1):.1f} ms/report",
+            f"{1000 * self.client_cpu_s / max(self.ok, 1):.1f} ms/report"
+            + (f", PostgreSQL CPU {self.database_cpu_ms} ms/report" if self.database_cpu_s else ""),
             flush=True,
         )
         if set(self.statuses) != {201}:
@@ -641,7 +650,7 @@ class Load:
 
     def _run(self, duration: float, clients, wait: bool = False) -> Result:
         result = Result(elapsed=duration)
-        cpu0, own0 = self.server.cpu_s(), _own_cpu_s()
+        cpu0, own0, db0 = self.server.cpu_s(), _own_cpu_s(), _postgres_cpu_s()
         start = time.perf_counter()
         deadline = start + duration
         threads = [threading.Thread(target=c, args=(result, start, deadline)) for c in clients]
@@ -653,7 +662,23 @@ class Load:
         result.elapsed = duration if wait else time.perf_counter() - start
         result.server_cpu_s = self.server.cpu_s() - cpu0
         result.client_cpu_s = _own_cpu_s() - own0
+        result.database_cpu_s = _postgres_cpu_s() - db0
         return result
+
+
+def _postgres_cpu_s() -> float:
+    """CPU seconds of this machine's PostgreSQL processes (0 without any): on one machine the
+    database's work comes out of the same two cores as the server's."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name, fields = stat.read_text().split(" (", 1)[1].split(")", 1)
+        except (OSError, IndexError, ValueError):
+            continue
+        if name == "postgres":
+            fields = fields.split()
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _own_cpu_s() -> float:
