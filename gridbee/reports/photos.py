@@ -8,7 +8,7 @@ import struct
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from gridbee.core.errors import DomainError
 
@@ -22,6 +22,16 @@ ORIENTATION = 0x0112
 # JPEG segments kept: APP0 (JFIF), APP14 (Adobe colour transform), tables, frame and scan
 # headers. Dropped: APP1 (EXIF with GPS, XMP), APP2-13, APP15 (ICC, IPTC, maker notes), COM.
 _DROP = {*range(0xE1, 0xEE), 0xEF, 0xFE}
+# EXIF orientation → the transposition that puts the image upright (as ImageOps.exif_transpose).
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 @dataclass(frozen=True)
@@ -48,10 +58,17 @@ def process_photo(data: bytes) -> Processed:
                 stored = strip_jpeg_metadata(data)
                 thumbnail = _thumbnail(image)
             else:
-                upright = ImageOps.exif_transpose(image).convert("RGB")
+                # A JPEG is decoded twice, small for the thumbnail and whole for the copy
+                # kept: cheaper than shrinking the whole image (other formats decode once).
+                whole = (
+                    Image.open(io.BytesIO(data), formats=["JPEG"])
+                    if image.format == "JPEG"
+                    else image
+                )
+                thumbnail = _thumbnail(image, orientation)
+                upright = _upright(whole, orientation)
                 width, height = upright.size
                 stored = _jpeg(upright, quality=85)
-                thumbnail = _thumbnail(upright)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise DomainError(ReportError.PHOTO_TOO_MANY_PIXELS) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, struct.error, EOFError):
@@ -59,12 +76,19 @@ def process_photo(data: bytes) -> Processed:
     return Processed(stored, thumbnail, width, height, hashlib.sha256(stored).hexdigest())
 
 
-def _thumbnail(image: Image.Image) -> bytes:
+def _upright(image: Image.Image, orientation: int) -> Image.Image:
+    """The pixels as a person holding the phone saw them (EXIF orientation applied), RGB."""
+    image = image.convert("RGB")
+    method = _TRANSPOSE.get(orientation)
+    return image if method is None else image.transpose(method)
+
+
+def _thumbnail(image: Image.Image, orientation: int = 1) -> bytes:
     # draft() lets the JPEG decoder scale by 1/2..1/8 while decoding (to no less than the
     # size asked): the whole image is decoded, so a corrupt file is caught, at a fraction of
-    # the cost.
+    # the cost, and turning it upright costs little at that size.
     image.draft("RGB", (THUMBNAIL_EDGE, THUMBNAIL_EDGE))
-    small = image.convert("RGB")
+    small = _upright(image, orientation)
     # Pillow's bilinear filter is antialiased when shrinking: at thumbnail size it looks the
     # same as bicubic and costs half as much.
     small.thumbnail((THUMBNAIL_EDGE, THUMBNAIL_EDGE), Image.Resampling.BILINEAR)

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
-from PIL import Image
+from PIL import Image, ImageChops, ImageOps, ImageStat
 
 from gridbee.cases.models import Case
 from gridbee.geo.tests import layers
@@ -75,6 +75,24 @@ def test_a_sideways_photo_is_stored_upright_without_its_orientation_tag(county):
     with Image.open(photo.image) as image:
         assert image.size == (1200, 1600) and not image.getexif()
     assert (photo.width, photo.height) == (1200, 1600)
+
+
+@pytest.mark.parametrize("orientation", range(2, 9))
+def test_each_orientation_is_turned_the_way_the_phone_was_held(county, orientation):
+    sent = images.jpeg(640, 480, orientation=orientation)
+    body = post(partner_client(county), photos=[sent]).json()
+    photo = Photo.objects.get(report_id=body["report_id"])
+    # Pillow's own reading of the tag is the reference; stripes make each turn look different.
+    expected = ImageOps.exif_transpose(Image.open(io.BytesIO(sent))).convert("RGB")
+    with Image.open(photo.image) as image:
+        assert mean_difference(image.convert("RGB"), expected) < 6
+    with Image.open(photo.thumbnail) as thumb:
+        assert mean_difference(thumb.convert("RGB"), expected.resize(thumb.size)) < 12
+
+
+def mean_difference(a: Image.Image, b: Image.Image) -> float:
+    assert a.size == b.size
+    return sum(ImageStat.Stat(ImageChops.difference(a, b)).mean) / 3
 
 
 def test_the_same_idempotency_key_again_returns_the_first_answer_and_creates_nothing(county):
