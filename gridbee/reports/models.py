@@ -76,7 +76,9 @@ class Report(models.Model):
     text = models.CharField(_("text"), max_length=500, blank=True)
     phone_time = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    answer = models.JSONField(help_text="The intake answer, returned again on a retry")
+    answer = models.JSONField(
+        help_text="What intake answered (the case as it was then), returned again on a retry"
+    )
 
     class Meta:
         verbose_name = _("report")
