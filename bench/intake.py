@@ -669,6 +669,10 @@ class Load:
 def _postgres_cpu_s() -> float:
     """CPU seconds of this machine's PostgreSQL processes (0 without any): on one machine the
     database's work comes out of the same two cores as the server's."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
     total = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:

@@ -2,17 +2,16 @@
 Cheap checks first, photos next, then one short transaction that files the report into its
 case. A retry with the same Idempotency-Key gets the first answer and creates nothing."""
 
-import contextlib
-import threading
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from gridbee.cases.actions import file_report
 from gridbee.cases.models import Case
 from gridbee.core.errors import DomainError
+from gridbee.core.writers import one_writer
 from gridbee.geo import routing
 from gridbee.geo.choices import Crs
 
@@ -84,7 +83,7 @@ def submit_report(
     _check_area(sender, location)
     processed = [process_photo(data) for data in photos]
     try:
-        with _one_writer():
+        with one_writer():
             return _file(sender, key, category, lat, lon, crs, accuracy_m, text, emergency,
                          phone_time, location, processed)  # fmt: skip
     except IntegrityError:
@@ -93,16 +92,6 @@ def submit_report(
         if earlier is None:
             raise
         return earlier, False
-
-
-# SQLite has one write lock, and a writer that finds it taken sleeps and polls for it (up to
-# 100 ms a time): in a burst some reports waited seconds while later ones went through. This
-# process's reports queue for it on a lock of their own instead, and are woken in turn.
-_SQLITE_WRITER = threading.Lock()
-
-
-def _one_writer():
-    return _SQLITE_WRITER if connection.vendor == "sqlite" else contextlib.nullcontext()
 
 
 def _earlier_answer(sender: Sender, key: str) -> dict | None:
