@@ -21,14 +21,15 @@ except ImportError:  # Windows: the threads of one process still queue
 
 _threads = threading.Lock()
 _lock_files: dict[str, int] = {}
+_holding = threading.local()  # this thread's turn, so a nested one_writer() goes straight on
 
 
 @contextlib.contextmanager
 def one_writer() -> Iterator[None]:
-    if connection.vendor != "sqlite":
+    if connection.vendor != "sqlite" or getattr(_holding, "turn", False):
         yield
         return
-    with _threads:
+    with _threads, _turn():
         fd = _lock_file(str(connection.settings_dict["NAME"]))
         if fd is None:
             yield
@@ -38,6 +39,15 @@ def one_writer() -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def _turn() -> Iterator[None]:
+    _holding.turn = True
+    try:
+        yield
+    finally:
+        _holding.turn = False
 
 
 def _lock_file(database: str) -> int | None:

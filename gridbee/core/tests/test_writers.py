@@ -65,3 +65,14 @@ def test_a_writer_waits_while_another_process_has_the_turn():
     finally:
         holder.wait(10)
     assert waited > 0.3
+
+
+def test_a_writer_inside_its_turn_goes_straight_on():
+    def nested():
+        with one_writer(), one_writer():
+            pass  # the inner turn would otherwise wait for the outer one: for ever
+
+    thread = threading.Thread(target=nested, daemon=True)
+    thread.start()
+    thread.join(5)
+    assert not thread.is_alive()
