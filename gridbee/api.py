@@ -79,8 +79,9 @@ def on_data_error(request, exc):
 @api.exception_handler(OperationalError)
 def on_database_unavailable(request, exc):
     # No connection to be had: the database is down or every pooled connection stayed busy
-    # for the pool's timeout. A phone keeps the report queued and sends it again.
-    log.error("database unavailable: %s", exc)
+    # for the pool's timeout (SQLite: its lock for the busy timeout). A phone keeps the report
+    # queued and sends it again. Logged whole, as SQLite reports some bugs the same way.
+    log.exception("database unavailable")
     response = _error(
         request, 503, "unavailable", _("The service is busy. Please try again in a moment.")
     )
