@@ -425,22 +425,12 @@ class Server:
 
     def cpu_s(self) -> float:
         """CPU seconds used so far by the server and its worker processes."""
+        processes = _processes()
         pids = {self.process.pid}
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) in pids:
-                pids.add(int(stat.parent.name))
-        total = 0
-        for pid in pids:
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-        return total / os.sysconf("SC_CLK_TCK")
+        for pid, (_, fields) in processes.items():
+            if int(fields[1]) in pids:  # its parent is ours
+                pids.add(pid)
+        return sum(_cpu_s(fields) for pid, (_, fields) in processes.items() if pid in pids)
 
     def check_log(self) -> None:
         self.log.flush()
@@ -673,16 +663,23 @@ def _postgres_cpu_s() -> float:
 
     if connection.vendor != "postgresql":
         return 0.0
-    total = 0
+    return sum(_cpu_s(fields) for name, fields in _processes().values() if name == "postgres")
+
+
+def _processes() -> dict[int, tuple[str, list[str]]]:
+    """This machine's processes: pid → (name, the fields of /proc/PID/stat after the name)."""
+    found = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            name, fields = stat.read_text().split(" (", 1)[1].split(")", 1)
-        except (OSError, IndexError, ValueError):
+            head, rest = stat.read_text().rsplit(")", 1)
+        except (OSError, ValueError):
             continue
-        if name == "postgres":
-            fields = fields.split()
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+        found[int(stat.parent.name)] = (head.split(" (", 1)[1], rest.split())
+    return found
+
+
+def _cpu_s(fields: list[str]) -> float:
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 def _own_cpu_s() -> float:

@@ -29,25 +29,17 @@ def one_writer() -> Iterator[None]:
     if connection.vendor != "sqlite" or getattr(_holding, "turn", False):
         yield
         return
-    with _threads, _turn():
+    with _threads:
         fd = _lock_file(str(connection.settings_dict["NAME"]))
-        if fd is None:
-            yield
-            return
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        _holding.turn = True
         try:
+            if fd is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
             yield
         finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-
-
-@contextlib.contextmanager
-def _turn() -> Iterator[None]:
-    _holding.turn = True
-    try:
-        yield
-    finally:
-        _holding.turn = False
+            if fd is not None:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            _holding.turn = False
 
 
 def _lock_file(database: str) -> int | None:
