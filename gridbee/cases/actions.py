@@ -13,7 +13,7 @@ from gridbee.geo.index import Location
 from gridbee.people.permissions import Perm, has_perm
 from gridbee.reports.models import Report
 
-from . import deadlines, dedup
+from . import deadlines, dedup, effects
 from .choices import OPEN_STATUSES, CaseEventKind, CaseStatus, Urgency
 from .errors import CaseError
 from .models import Case, CaseEvent
@@ -61,14 +61,17 @@ def file_report(
     return case, True
 
 
-def record(case: Case, kind: str, *, actor=None, note: str = "") -> CaseEvent:
-    """Write a step on the case's timeline (who, in which role, when, why)."""
+def record(case: Case, kind: str, *, actor=None, note: str = "", **step) -> CaseEvent:
+    """Write a step on the case's timeline (who, in which role, when, why; `step`: from and to
+    which status, whether on time). What follows it is pending until effects.after applies it."""
     return CaseEvent.objects.create(
         case=case,
         kind=kind,
         actor=actor,
         actor_role=actor.role if actor else "",
         note=note.strip()[:500],
+        effects_pending=effects.has_effects(case, kind),
+        **step,
     )
 
 

@@ -7,6 +7,12 @@ class Urgency(models.TextChoices):
     ORDINARY = "ordinary", _("Ordinary")  # 普通治理
 
 
+class CaseKind(models.TextChoices):
+    """What a case is about; each kind is a table for the one closed loop (kinds.py)."""
+
+    REPORT = "report", _("Photo report")  # 随手拍
+
+
 class CaseStatus(models.TextChoices):
     """The closed loop (闭环). The transitions between them belong to the workflow."""
 

@@ -93,3 +93,8 @@ def step_minutes(urgency: str, step: str) -> int:
 
 def due(urgency: str, start: datetime.datetime, minutes: int) -> datetime.datetime:
     return deadline(start, minutes, emergency=urgency == "emergency")
+
+
+def rapid(case) -> bool:
+    """Whether the case runs on the rapid-response clock (联勤快反 1-3-5, wall-clock minutes)."""
+    return case.urgency == "emergency"

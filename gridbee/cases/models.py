@@ -4,15 +4,21 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import CaseEventKind, CaseStatus, CrowdOutcome, Urgency
+from .choices import CaseEventKind, CaseKind, CaseStatus, CrowdOutcome, Urgency
 
 
 class Case(models.Model):
     """A case (案件): one problem at one place, opened by its first report (首报) and joined by
     later reports of the same category nearby (非首报)."""
 
+    kind = models.CharField(_("kind"), max_length=20, default=CaseKind.REPORT)
+    # A photo report's category and place; kinds without them leave these empty (kinds.py).
     category = models.ForeignKey(
-        "reports.Category", verbose_name=_("category"), on_delete=models.PROTECT
+        "reports.Category",
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
     )
     status = models.CharField(
         _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.REPORTED
@@ -28,9 +34,11 @@ class Case(models.Model):
     county = models.ForeignKey(
         "geo.Region", verbose_name=_("county"), on_delete=models.PROTECT, related_name="+"
     )
-    lat = models.FloatField()
-    lon = models.FloatField()
-    h3_cell = models.BigIntegerField(help_text="H3 cell at resolution 10, for proximity search")
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    h3_cell = models.BigIntegerField(
+        null=True, blank=True, help_text="H3 cell at resolution 10, for proximity search"
+    )
     first_report = models.ForeignKey(
         "reports.Report", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -90,9 +98,18 @@ class CaseEvent(models.Model):
     # Whether this step came within its deadline (None when the step had none).
     on_time = models.BooleanField(null=True)
     at = models.DateTimeField(auto_now_add=True)
+    # What follows this step (effects.py) is still to be applied.
+    effects_pending = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["at", "id"]
+        indexes = [
+            models.Index(
+                fields=["at"],
+                condition=models.Q(effects_pending=True),
+                name="case_event_effects_pending",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} @ {self.at:%Y-%m-%d %H:%M}"

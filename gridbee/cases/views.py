@@ -27,7 +27,7 @@ from gridbee.people.models import Department
 from gridbee.people.permissions import Perm, has_perm
 from gridbee.reports.models import Category
 
-from . import crowd, queries, workflow
+from . import crowd, kinds, queries, workflow
 from .choices import OPEN_STATUSES, CaseEventKind, CaseStatus, Rating, RejectReason, Urgency
 from .indicators import indicators
 from .models import Case, CaseEvent, EventPhoto, Extension
@@ -218,10 +218,10 @@ def console(request):
 
 
 def allowed_steps(user, case: Case, pending_extension) -> list[str]:
-    """The steps of workflow.STEPS this user may take on this case now."""
+    """The steps of the case's kind this user may take on this case now."""
     steps = []
-    for action, step in workflow.STEPS.items():
-        if step.who == workflow.REPORTER or case.status not in step.sources:
+    for action, step in kinds.of(case).steps.items():
+        if step.who == kinds.REPORTER or case.status not in step.sources:
             continue
         if not has_perm(user, step.who):
             continue
@@ -234,7 +234,7 @@ def allowed_steps(user, case: Case, pending_extension) -> list[str]:
 def _step_forms(user, case: Case, pending_extension) -> list[dict]:
     forms = []
     for action in allowed_steps(user, case, pending_extension):
-        step = workflow.STEPS[action]
+        step = kinds.of(case).steps[action]
         reasons = []
         if step.reasons:
             choices = RejectReason if action == CaseEventKind.REJECT else Rating
@@ -371,7 +371,8 @@ def case_page(request, case_id: int):
 @require_POST
 def case_step(request, case_id: int, action: str):
     case = _staff_case(request.user, case_id)
-    if action not in workflow.STEPS or workflow.STEPS[action].who == workflow.REPORTER:
+    step = kinds.of(case).steps.get(action)
+    if step is None or step.who == kinds.REPORTER:
         raise Http404
     post = request.POST
     try:

@@ -1,76 +1,34 @@
-"""The closed loop (闭环) as one table of allowed steps and one function that applies them:
-it checks who may take the step and from which state, moves the case, sets the next deadline,
-writes the timeline and tells the reporters — all in one transaction."""
+"""The closed loop (闭环), one engine for every kind of case: one function applies a step of the
+case's kind (kinds.py): it checks who may take the step and from which state, moves the case,
+sets the next deadline and writes the timeline in one transaction; what follows the step
+(messages, points, notifications) is applied after it, exactly once (effects.py)."""
 
 import datetime
-from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
 
 from gridbee.core import live
 from gridbee.core.errors import CommonError, DomainError
-from gridbee.core.notify import notify
 from gridbee.people.models import Department
-from gridbee.people.permissions import Perm, has_perm
+from gridbee.people.permissions import has_perm
 from gridbee.reports.photos import process_photo
-from gridbee.rewards.actions import earning
 
-from . import crowd, deadlines
+from . import crowd, deadlines, effects, kinds
 from .actions import record
 from .choices import CaseEventKind as K
 from .choices import CaseStatus as S
-from .choices import Rating, RejectReason, Urgency
 from .errors import CaseError
-from .models import Case, CaseEvent, EventPhoto, Extension, Message
+from .kinds import IN_HAND, REPORTER, Step
+from .models import Case, Extension, Message
 from .queries import visible_case
 
-REPORTER = "reporter"  # who may take a step: a permission, or the case's own reporters
 REOPEN_DAYS = 7
-
-
-@dataclass(frozen=True)
-class Step:
-    sources: tuple[str, ...]
-    target: str | None  # None: the status stays
-    who: object  # a Perm, or REPORTER
-    note: bool = False  # a note is required
-    reasons: tuple[str, ...] = ()  # one of these reasons is required
-    photos: bool = False  # result photos are required
-
-
-TRIAGE, HANDLE = Perm.CASES_TRIAGE, Perm.CASES_HANDLE
-IN_HAND = (S.DISPATCHED, S.SIGNED)
-STEPS: dict[str, Step] = {
-    K.ACCEPT: Step((S.REPORTED,), S.ACCEPTED, TRIAGE),
-    K.REJECT: Step((S.REPORTED,), S.REJECTED, TRIAGE, reasons=tuple(RejectReason.values)),
-    K.DISPATCH: Step((S.ACCEPTED,), S.DISPATCHED, TRIAGE),
-    K.RETURN: Step((S.DISPATCHED,), S.ACCEPTED, HANDLE, note=True),
-    K.SIGN: Step((S.DISPATCHED,), S.SIGNED, HANDLE),
-    K.HANDLE: Step((S.SIGNED,), S.HANDLED, HANDLE, note=True, photos=True),
-    K.VERIFY_PASS: Step((S.HANDLED,), S.CLOSED, TRIAGE),
-    K.VERIFY_FAIL: Step((S.HANDLED,), S.SIGNED, TRIAGE, note=True),
-    K.HOLD: Step((S.ACCEPTED, *IN_HAND), S.ON_HOLD, TRIAGE, note=True),
-    K.RESUME: Step((S.ON_HOLD,), None, TRIAGE),
-    K.REQUEST_EXTENSION: Step(IN_HAND, None, HANDLE, note=True),
-    K.APPROVE_EXTENSION: Step(IN_HAND, None, TRIAGE),
-    K.REFUSE_EXTENSION: Step(IN_HAND, None, TRIAGE, note=True),
-    K.RATE: Step((S.CLOSED,), None, REPORTER, reasons=tuple(Rating.values)),
-    K.REOPEN: Step((S.CLOSED,), S.ACCEPTED, REPORTER, note=True),
-}
-# What the reporters are told at each step (件件有回应).
-TOLD = {
-    K.ACCEPT: N_("Your report was accepted as case #{id}."),
-    K.REJECT: N_("Your report (case #{id}) was not accepted: {reason}."),
-    K.DISPATCH: N_("Case #{id} was sent to {department}."),
-    K.HANDLE: N_("Case #{id} was handled: {note}"),
-    K.VERIFY_PASS: N_("Case #{id} is closed. Please rate the result."),
-    K.REOPEN: N_("Case #{id} was reopened."),
-}
+# The photo reports' table, by its old name.
+STEPS = kinds.REPORT.steps
+__all__ = ["REPORTER", "STEPS", "Step", "act", "escalate_overdue"]
 
 
 def act(
@@ -85,14 +43,14 @@ def act(
     photos: list[bytes] = (),
     version: int | None = None,
 ) -> Case:
-    """Apply one step of STEPS to a case, or refuse it with a clear error and change nothing."""
-    step = STEPS.get(action)
-    if step is None:
+    """Apply one step of the case's kind to a case, or refuse it with a clear error and change
+    nothing."""
+    if action not in kinds.vocabulary():
         raise DomainError(CaseError.INVALID_TRANSITION)
     note = (note or "").strip()
-    processed = [process_photo(p) for p in photos] if step.photos else []
+    processed = [process_photo(p) for p in photos] if photos else []
     with transaction.atomic():
-        case = _case_for(actor, case_id, step)
+        case, step = _case_for(actor, case_id, action)
         if version is not None and version != case.version:
             raise DomainError(CaseError.STALE)
         if case.status not in step.sources:
@@ -113,39 +71,43 @@ def act(
             case.status = step.target
         case.version += 1
         case.save()
-        event = record(case, action, actor=actor, note=note or reason)
-        CaseEvent.objects.filter(pk=event.pk).update(
-            from_status=source,
-            to_status=case.status,
-            on_time=on_time,
-        )
-        for n, photo in enumerate(processed):
+        event = record(case, action, actor=actor, note=note or reason,
+                       from_status=source, to_status=case.status, on_time=on_time)  # fmt: skip
+        for n, photo in enumerate(processed if step.photos else ()):
             name = f"{case.pk}-{event.pk}-{n + 1}.jpg"
-            EventPhoto.objects.create(
-                event=event,
+            event.photos.create(
                 image=ContentFile(photo.image, name=name),
                 thumbnail=ContentFile(photo.thumbnail, name=name),
                 sha256=photo.sha256,
             )
-        if action == K.VERIFY_PASS:  # 核查通过: points for the reporters, once each
-            earning.case_verified(case)
-        elif action == K.REJECT and reason == RejectReason.FALSE_REPORT:
-            earning.report_rejected(case, reason)  # repeated false reports: propose suspension
-        _tell_reporters(case, action, note=note, reason=reason)
         live.case_changed(case, action)  # sent on commit
+    effects.after([event])
     return case
 
 
-def _case_for(actor, case_id, step: Step) -> Case:
-    if step.who == REPORTER:
-        case = Case.objects.select_for_update().filter(pk=case_id).first()
-        if case is None or not case.reports.filter(partner__user=actor).exists():
-            raise DomainError(CaseError.NOT_FOUND if case is None else CaseError.NOT_THE_REPORTER)
-        return case
-    visible = visible_case(actor, case_id)
+def _case_for(actor, case_id, action: str) -> tuple[Case, Step]:
+    """The case locked for the step, and the step of its kind; refused alike when the actor
+    may not see it."""
+    case = Case.objects.select_for_update().filter(pk=case_id).first() if _is_id(case_id) else None
+    kind = kinds.get(case.kind) if case is not None else None
+    step = kind.steps.get(action) if kind is not None else None
+    if step is not None and step.who == REPORTER:
+        if not kind.reporters(case).filter(pk=actor.pk).exists():
+            raise DomainError(CaseError.NOT_THE_REPORTER)
+        return case, step
+    visible = visible_case(actor, case_id)  # not found = not yours
+    if step is None:
+        raise DomainError(CaseError.INVALID_TRANSITION)
     if not has_perm(actor, step.who):
         raise DomainError(CommonError.FORBIDDEN)
-    return Case.objects.select_for_update().get(pk=visible.pk)
+    return Case.objects.select_for_update().get(pk=visible.pk), step
+
+
+def _is_id(value) -> bool:
+    try:
+        return int(value) > 0
+    except (TypeError, ValueError):
+        return False
 
 
 def set_deadline(case: Case, start: datetime.datetime, minutes: int) -> None:
@@ -153,12 +115,12 @@ def set_deadline(case: Case, start: datetime.datetime, minutes: int) -> None:
     case.step_escalated = False
 
 
-def _step_minutes(case: Case, step: str) -> int:
-    return deadlines.step_minutes(case.urgency, step)
+def _minutes(case: Case, phase: str) -> int:
+    return kinds.of(case).minutes(case, phase)
 
 
 def _accept(case, now, **_):
-    set_deadline(case, now, _step_minutes(case, "dispatch"))
+    set_deadline(case, now, _minutes(case, "dispatch"))
 
 
 def _reject(case, now, reason, **_):
@@ -172,29 +134,26 @@ def _dispatch(case, now, department_code, **_):
     if department is None:
         raise DomainError(CaseError.DEPARTMENT_REQUIRED)
     case.department = department
-    minutes = (
-        settings.RAPID_RESPONSE_MINUTES["on_scene"]
-        if case.urgency == Urgency.EMERGENCY
-        else case.category.handling_minutes
-    )
-    set_deadline(case, now, minutes)
+    set_deadline(case, now, _minutes(case, "on_scene" if deadlines.rapid(case) else "handle"))
 
 
 def _return(case, now, **_):
     case.department = None
-    set_deadline(case, now, _step_minutes(case, "dispatch"))
+    set_deadline(case, now, _minutes(case, "dispatch"))
 
 
 def _verify_pass(case, now, actor, **_):
-    crowd.settle(case, passed=True, actor=actor, now=now)  # a partner's photo, if one came
+    if kinds.of(case).crowd_checked:
+        crowd.settle(case, passed=True, actor=actor, now=now)  # a partner's photo, if one came
     case.closed_at = now
     case.step_deadline_at = None
 
 
 def _verify_fail(case, now, actor, **_):
-    crowd.settle(case, passed=False, actor=actor, now=now)
+    if kinds.of(case).crowd_checked:
+        crowd.settle(case, passed=False, actor=actor, now=now)
     case.rework_count += 1
-    set_deadline(case, now, case.category.handling_minutes)
+    set_deadline(case, now, _minutes(case, "handle"))
 
 
 def _hold(case, now, **_):
@@ -205,9 +164,7 @@ def _hold(case, now, **_):
 def _resume(case, now, **_):
     case.status, case.held_from = case.held_from or S.ACCEPTED, ""
     in_hand = case.status in IN_HAND
-    set_deadline(
-        case, now, case.category.handling_minutes if in_hand else _step_minutes(case, "dispatch")
-    )
+    set_deadline(case, now, _minutes(case, "handle" if in_hand else "dispatch"))
 
 
 def _request_extension(case, now, note, actor, minutes, **_):
@@ -239,7 +196,7 @@ def _reopen(case, now, **_):
     if case.closed_at and now - case.closed_at > datetime.timedelta(days=REOPEN_DAYS):
         raise DomainError(CaseError.REOPEN_TOO_LATE)
     case.closed_at, case.rating, case.department = None, "", None
-    set_deadline(case, now, _step_minutes(case, "dispatch"))
+    set_deadline(case, now, _minutes(case, "dispatch"))
 
 
 def _no_effect(case, now, **_):
@@ -264,29 +221,11 @@ _APPLY = {
 }
 
 
-def _tell_reporters(case: Case, action: str, *, note: str, reason: str) -> None:
-    template = TOLD.get(action)
-    if template is None:
-        return
-    text = _(template).format(
-        id=case.pk,
-        reason=RejectReason(reason).label if reason in RejectReason.values else reason,
-        department=case.department.name if case.department else "",
-        note=note,
-    )[:500]
-    reporters = {r.partner.user for r in case.reports.select_related("partner__user") if r.partner}
-    for user in reporters:
-        Message.objects.create(recipient=user, case=case, kind=action, text=text)
-        notify(user.mobile, text)
-
-
 def escalate_overdue(now: datetime.datetime | None = None) -> int:
     """Mark every open case whose current step is past its deadline, once per step: an
-    escalation on its timeline and a message to the county's grid centre (operators) and its
-    supervisors (督办: the county's reviewers, see the /supervise/ page). Returns how many."""
-    from gridbee.people.choices import Role
-    from gridbee.people.models import User
-
+    escalation on its timeline, and (after it) a message to the county's grid centre
+    (operators) and its supervisors (督办: the county's reviewers, the /supervise/ page).
+    Returns how many."""
     from .choices import OPEN_STATUSES
 
     now = now or timezone.now()
@@ -303,15 +242,26 @@ def escalate_overdue(now: datetime.datetime | None = None) -> int:
             case.escalation_count += 1
             case.save(update_fields=["step_escalated", "escalation_count"])
             late = int((now - case.step_deadline_at).total_seconds() // 60)
-            record(case, K.ESCALATE, note=f"{case.status}: {late} min")
-            text = _("Case #{id} is overdue ({status}).").format(
-                id=case.pk, status=S(case.status).label
-            )
-            supervisors = User.objects.filter(
-                role__in=(Role.OPERATOR, Role.REVIEWER), region_id=case.county_id, is_active=True
-            )
-            for user in supervisors:
-                Message.objects.create(recipient=user, case=case, kind=K.ESCALATE, text=text)
+            event = record(case, K.ESCALATE, note=f"{case.status}: {late} min",
+                           from_status=case.status, to_status=case.status)  # fmt: skip
             live.case_changed(case, K.ESCALATE)
-            count += 1
+        effects.after([event])
+        count += 1
     return count
+
+
+@effects.on(K.ESCALATE)
+def _tell_supervisors(event) -> None:
+    from gridbee.people.choices import Role
+    from gridbee.people.models import User
+
+    case = event.case
+    text = _("Case #{id} is overdue ({status}).").format(
+        id=case.pk, status=S(event.from_status).label
+    )
+    supervisors = User.objects.filter(
+        role__in=(Role.OPERATOR, Role.REVIEWER), region_id=case.county_id, is_active=True
+    )
+    Message.objects.bulk_create(
+        [Message(recipient=user, case=case, kind=K.ESCALATE, text=text) for user in supervisors]
+    )
