@@ -7,10 +7,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from gridbee.core import live
+from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import CommonError, DomainError
 from gridbee.geo.choices import Level
 from gridbee.geo.index import Location
-from gridbee.people.permissions import Perm, has_perm
 from gridbee.reports.models import Report
 
 from . import deadlines, dedup, effects

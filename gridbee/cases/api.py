@@ -7,11 +7,11 @@ from django.utils import timezone
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
+from gridbee.core.authz import Perm
 from gridbee.core.errors import CommonError, DomainError
 from gridbee.core.schemas import ErrorOut
 from gridbee.geo.choices import Crs
 from gridbee.people.auth import LOGGED_IN, require
-from gridbee.people.permissions import Perm
 from gridbee.reports.errors import ReportError
 from gridbee.reports.photos import MAX_BYTES
 

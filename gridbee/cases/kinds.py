@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_noop as N_
 
+from gridbee.core.authz import Perm
 from gridbee.people.models import User
-from gridbee.people.permissions import Perm
 
 from . import deadlines
 from .choices import CaseEventKind as K

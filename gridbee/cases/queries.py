@@ -6,9 +6,9 @@ import math
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import DomainError
 from gridbee.people.choices import Role
-from gridbee.people.permissions import Perm, has_perm
 from gridbee.people.queries import EVERYWHERE, region_scope
 
 from .choices import OPEN_STATUSES, Urgency

@@ -20,11 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gridbee.core import live
+from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import DomainError
 from gridbee.core.views import MAP_CENTER
 from gridbee.people.choices import Role
 from gridbee.people.models import Department
-from gridbee.people.permissions import Perm, has_perm
 from gridbee.reports.models import Category
 
 from . import crowd, kinds, queries, workflow

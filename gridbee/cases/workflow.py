@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridbee.core import live
+from gridbee.core.authz import has_perm
 from gridbee.core.errors import CommonError, DomainError
 from gridbee.people.models import Department
-from gridbee.people.permissions import has_perm
 from gridbee.reports.photos import process_photo
 
 from . import crowd, deadlines, effects, kinds

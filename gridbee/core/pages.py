@@ -19,7 +19,7 @@ def denied(request):
 def needs(allowed):
     """Log in first; then a caller without the permission (a Perm, or a test of the user) gets
     a plain 403 page."""
-    from gridbee.people.permissions import has_perm
+    from gridbee.core.authz import has_perm
 
     def test(user) -> bool:
         return allowed(user) if callable(allowed) else has_perm(user, allowed)

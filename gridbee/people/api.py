@@ -4,6 +4,7 @@ authorize, call an action or a scoped query, and present."""
 from django.db.models import Prefetch
 from ninja import Router, Status
 
+from gridbee.core.authz import Perm
 from gridbee.core.errors import CommonError, DomainError
 from gridbee.core.schemas import ErrorOut
 
@@ -12,7 +13,6 @@ from .auth import LOGGED_IN, client_address, require
 from .choices import ApplicationAction, PartnerAction
 from .errors import PeopleError
 from .models import Application, Certificate, Partner, TeamMember
-from .permissions import Perm
 from .queries import applications_for, get_visible, partner_of, partners_for, teams_for
 from .schemas import (
     ApplicationCreatedOut,

@@ -3,10 +3,10 @@
 
 from ninja.security import HttpBearer, SessionAuth
 
+from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import CommonError, DomainError
 
 from .actions.auth import user_for_token
-from .permissions import Perm, has_perm
 
 
 class TokenAuth(HttpBearer):

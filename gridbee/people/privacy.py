@@ -1,8 +1,9 @@
 """How much of a person each viewer sees: only what their work needs, masked otherwise."""
 
+from gridbee.core.authz import Perm, has_perm
+
 from .choices import Role
 from .models import Application, Partner
-from .permissions import Perm, has_perm
 from .validators import mask_id_number, mask_mobile
 
 

@@ -4,12 +4,12 @@ answer the same: a caller cannot learn that something exists outside their scope
 from django.db.models import Q, QuerySet
 
 from gridbee.core import queries as core_queries
+from gridbee.core.authz import Perm, has_perm
 from gridbee.geo.queries import region_prefix
 
 from .choices import Role, TeamRole
 from .errors import PeopleError
 from .models import Application, Partner, Team
-from .permissions import Perm, has_perm
 
 EVERYWHERE = ""
 

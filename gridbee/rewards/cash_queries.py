@@ -9,9 +9,9 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from gridbee.cases.choices import CaseStatus, Urgency
 from gridbee.cases.models import Case
 from gridbee.cases.queries import cases_for
+from gridbee.core.authz import Perm, has_perm
 from gridbee.core.queries import get_visible
 from gridbee.people.choices import PartnerStatus
-from gridbee.people.permissions import Perm, has_perm
 from gridbee.people.queries import partner_of
 
 from .choices import CashRewardStatus

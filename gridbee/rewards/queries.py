@@ -5,12 +5,12 @@ else nothing. "Not found" and "not yours" answer the same."""
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import CommonError, DomainError
 from gridbee.core.queries import get_visible
 from gridbee.geo.queries import region_prefix
 from gridbee.people.choices import Role
 from gridbee.people.models import Partner, Team
-from gridbee.people.permissions import Perm, has_perm
 from gridbee.people.queries import in_region, partner_of, region_scope, teams_for
 
 from . import ledger, rankings, statements

@@ -10,10 +10,10 @@ from urllib.parse import parse_qs, urlsplit
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import DomainError
 from gridbee.core.queries import get_visible
 from gridbee.people.models import Partner
-from gridbee.people.permissions import Perm, has_perm
 from gridbee.people.queries import in_region, partner_of, region_scope
 
 from . import ledger

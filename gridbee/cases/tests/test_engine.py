@@ -11,11 +11,11 @@ from gridbee.cases.choices import CaseEventKind as K
 from gridbee.cases.choices import CaseStatus as S
 from gridbee.cases.models import Case, CaseEvent, Message
 from gridbee.core import live
+from gridbee.core.authz import Perm
 from gridbee.core.errors import DomainError
 from gridbee.core.models import OutboxMessage
 from gridbee.geo.tests import layers
 from gridbee.people.models import User
-from gridbee.people.permissions import Perm
 from gridbee.rewards import ledger
 from gridbee.rewards.actions import earning
 

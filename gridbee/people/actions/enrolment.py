@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import CommonError, DomainError
 from gridbee.geo.models import Grid, Region
 
@@ -26,7 +27,6 @@ from ..models import (
     Station,
     User,
 )
-from ..permissions import Perm, has_perm
 from ..queries import applications_for, get_visible
 from ..validators import normalize_mobile, validate_id_number, validate_mobile
 

@@ -4,12 +4,12 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import CommonError, DomainError
 
 from ..choices import PartnerAction, PartnerStatus, StatusReason
 from ..errors import PeopleError
 from ..models import GridBinding, Partner, PartnerEvent
-from ..permissions import Perm, has_perm
 from ..queries import get_visible, partners_for
 from .enrolment import grids_in
 

@@ -1,10 +1,11 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from gridbee.people.choices import Role
+from gridbee.people.choices import Role, TeamRole
 from gridbee.people.validators import mask_mobile, normalize_mobile, validate_mobile
 
 
@@ -78,6 +79,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def masked_mobile(self) -> str:
         return mask_mobile(self.mobile)
+
+    @cached_property
+    def leads_a_squad(self) -> bool:
+        """A sub-captain (分队长) is a partner chosen to lead a squad: as a lead they see their
+        squad, whatever their account's role (authz.SQUAD_LEAD_PERMS)."""
+        from .teams import TeamMember
+
+        return TeamMember.objects.filter(partner__user=self, role=TeamRole.SUB_CAPTAIN).exists()
 
     def get_full_name(self) -> str:
         return self.name

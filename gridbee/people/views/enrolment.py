@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import DomainError
 from gridbee.core.pages import back_to, needs, show_refusal
 
@@ -25,7 +26,6 @@ from ..choices import (
 )
 from ..forms import ApplicationForm, DecisionForm
 from ..models import Application, Station
-from ..permissions import Perm, has_perm
 from ..qr import qr_svg
 from ..queries import applications_for
 from ._common import (

@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import DomainError
 from gridbee.core.pages import needs, show_refusal
 
@@ -22,7 +23,6 @@ from ..choices import (
 )
 from ..forms import StatusChangeForm
 from ..models import Partner
-from ..permissions import Perm, has_perm
 from ..queries import get_visible, partners_for
 from ._common import (
     BUTTONS,

@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
 
+from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import DomainError
 from gridbee.core.pages import needs
 
@@ -12,7 +13,6 @@ from ..choices import (
     TeamRole,
 )
 from ..models import TeamMember
-from ..permissions import Perm, has_perm
 from ..queries import get_visible, teams_for
 from ._common import (
     _label,

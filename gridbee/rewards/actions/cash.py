@@ -12,9 +12,9 @@ from django.utils.translation import gettext_noop as N_
 from gridbee.cases.errors import CaseError
 from gridbee.cases.models import Message
 from gridbee.cases.queries import visible_case
+from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import CommonError, DomainError
 from gridbee.core.notify import notify
-from gridbee.people.permissions import Perm, has_perm
 from gridbee.reports.models import Report
 
 from .. import cash_queries

@@ -12,10 +12,10 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import CommonError, DomainError
 from gridbee.people.choices import PartnerStatus
 from gridbee.people.models import Partner
-from gridbee.people.permissions import Perm, has_perm
 
 from .. import ledger
 from ..choices import EntryKind, OrderStatus

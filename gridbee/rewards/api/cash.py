@@ -8,10 +8,10 @@ from typing import Literal
 from django.http import HttpResponse
 from ninja import Router, Schema, Status
 
+from gridbee.core.authz import Perm
 from gridbee.core.errors import CommonError, DomainError
 from gridbee.core.schemas import ErrorOut
 from gridbee.people.auth import LOGGED_IN, require
-from gridbee.people.permissions import Perm
 
 from .. import cash_queries, payouts, periods
 from ..actions import cash as actions

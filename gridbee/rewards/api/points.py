@@ -11,10 +11,10 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from gridbee.core.authz import Perm
 from gridbee.core.errors import DomainError
 from gridbee.core.schemas import ErrorOut
 from gridbee.people.auth import LOGGED_IN, require
-from gridbee.people.permissions import Perm
 
 from .. import ledger, periods, queries, rankings
 from ..actions import earning

@@ -6,9 +6,9 @@ from dataclasses import asdict
 
 from ninja import Query, Router, Schema, Status
 
+from gridbee.core.authz import Perm
 from gridbee.core.schemas import ErrorOut
 from gridbee.people.auth import LOGGED_IN, require
-from gridbee.people.permissions import Perm
 from gridbee.people.privacy import partner_contact
 from gridbee.people.validators import mask_mobile, mask_name
 

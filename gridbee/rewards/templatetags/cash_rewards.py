@@ -4,7 +4,7 @@ rewards of its reports, and the operator's proposal form), and fen shown as yuan
 from django import template
 
 from gridbee.cases.choices import Urgency
-from gridbee.people.permissions import Perm, has_perm
+from gridbee.core.authz import Perm, has_perm
 
 from .. import cash_queries
 from ..money import yuan_label

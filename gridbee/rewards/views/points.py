@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import DomainError
 from gridbee.core.pages import denied, needs, show_refusal
-from gridbee.people.permissions import Perm, has_perm
 
 from .. import ledger, queries, rankings, statements
 from ..actions import earning

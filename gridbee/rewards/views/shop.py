@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from gridbee.core.authz import Perm
 from gridbee.core.errors import DomainError
 from gridbee.core.pages import denied, needs, show_refusal
-from gridbee.people.permissions import Perm
 from gridbee.people.qr import qr_svg
 from gridbee.people.queries import partner_of
 from gridbee.people.validators import mask_mobile, mask_name

@@ -1,10 +1,25 @@
-"""Every permission, named once as <scope>:<resource>:<action>, and which roles hold it. Each API
-operation declares the one it needs; where it applies (which county, station, team) is the
-business of scopes.py."""
+"""Who may do what, at the bottom of the layers so every app can ask: the roles, every
+permission named once as <scope>:<resource>:<action>, which roles hold it, and `needs()`, with
+which each API operation declares the one it needs (and gets it enforced). Where a permission
+applies (which county, station, grid) is the business of each app's queries."""
 
+import functools
 from enum import StrEnum
 
-from .choices import Role, TeamRole
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .errors import CommonError, DomainError
+
+
+class Role(models.TextChoices):
+    PARTNER = "partner", _("Partner")
+    TEAM_LEAD = "team_lead", _("Team lead")
+    STATION = "station", _("Station")
+    OPERATOR = "operator", _("Grid operator")
+    DEPARTMENT = "department", _("Department handler")
+    REVIEWER = "reviewer", _("County reviewer")
+    ADMIN = "admin", _("Administrator")
 
 
 class Perm(StrEnum):
@@ -77,14 +92,34 @@ def has_perm(user, perm: Perm) -> bool:
         return False
     if perm in ROLE_PERMS.get(user.role, frozenset()):
         return True
-    return perm in SQUAD_LEAD_PERMS and leads_a_squad(user)
+    return perm in SQUAD_LEAD_PERMS and user.leads_a_squad
 
 
-def leads_a_squad(user) -> bool:
-    if not hasattr(user, "_leads_a_squad"):
-        from .models import TeamMember
+def require(user, perm: Perm) -> None:
+    if not has_perm(user, perm):
+        raise DomainError(CommonError.FORBIDDEN)
 
-        user._leads_a_squad = TeamMember.objects.filter(
-            partner__user=user, role=TeamRole.SUB_CAPTAIN
-        ).exists()
-    return user._leads_a_squad
+
+class Access(StrEnum):
+    """What an operation needs when it is not one permission: its own rows decide."""
+
+    ANYONE = "anyone"  # public (a certificate check, the categories)
+    SIGNED_IN = "signed_in"  # any account, for what is its own (my reports, my messages)
+    BY_STEP = "by_step"  # the case kind's step table says who (workflow.act)
+
+
+def needs(access: Perm | Access):
+    """Declare what an API operation needs; a permission is checked before the operation
+    runs, so the declared one is the one enforced (the role matrix holds them together)."""
+
+    def declare(view):
+        @functools.wraps(view)
+        def checked(request, *args, **kwargs):
+            if isinstance(access, Perm):
+                require(request.user, access)
+            return view(request, *args, **kwargs)
+
+        checked.access = access
+        return checked
+
+    return declare
