@@ -234,5 +234,5 @@ def test_queue_topics_follow_the_users_scope(county):
     from gridbee.geo.tests import layers
 
     assert queue_topics(county.operator) == [f"county:{layers.COUNTY}"]
-    assert queue_topics(county.department_user) == [f"county:{layers.COUNTY}"]
+    assert queue_topics(county.department_user) == [f"department:{county.department.pk}"]
     assert queue_topics(county.partner_user) == []
