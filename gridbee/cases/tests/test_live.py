@@ -249,9 +249,13 @@ def _case_in_grid_3(county):
     from gridbee.reports.tests import images
 
     answer, _ = submit_report(
-        Sender.of_partner(county.partner), idempotency_key="grid-3", category_code="exposed_garbage",
-        lat=layers.Y0 + 0.005, lon=layers.X0 + 0.025, photos=[images.jpeg(320, 240)],
-    )  # fmt: skip
+        Sender.of_partner(county.partner),
+        idempotency_key="grid-3",
+        category_code="exposed_garbage",
+        lat=layers.Y0 + 0.005,
+        lon=layers.X0 + 0.025,
+        photos=[images.jpeg(320, 240)],
+    )
     return Case.objects.get(pk=answer["case"]["id"])
 
 
