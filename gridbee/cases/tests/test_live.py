@@ -5,6 +5,7 @@ import asyncio
 import json
 import os
 import threading
+import time
 import uuid
 
 import pytest
@@ -31,6 +32,7 @@ BACKENDS = [
 @pytest.fixture(params=BACKENDS)
 def backend(request, settings):
     settings.REDIS_URL = request.param
+    settings.REDIS_PREFIX = f"live-test-{uuid.uuid4().hex}"  # counts of open streams apart
     return request.param
 
 
@@ -159,7 +161,9 @@ def _stream(user, url: str, publish=None, needle="data: "):
                 await sync_to_async(publish)()
                 text += await _read_until(response, needle)
         finally:
-            await response.streaming_content.aclose()
+            # The stream itself, as the server closes it when the browser goes away
+            # (streaming_content wraps it anew on each access).
+            await response._iterator.aclose()
         return response, text
 
     return run(go)
@@ -368,3 +372,21 @@ def test_a_case_is_published_to_the_topics_of_its_scopes(county):
         "area:522731001002",
         f"grid:{case.grid_id}",
     ]
+
+
+def test_places_a_dead_process_left_taken_lapse(backend, settings, monkeypatch):
+    """A process that died with streams open never gives their places back: they lapse
+    unless renewed (an open stream renews its own well within SLOT_SECONDS)."""
+    settings.LIVE_STREAMS_PER_USER = 2
+    monkeypatch.setattr(live, "SLOT_SECONDS", 0.5)
+    user_id = f"user-{uuid.uuid4().hex}"
+    assert live._Slot.take(user_id) is not None
+    renewed = live._Slot.take(user_id)
+    assert renewed is not None
+    assert live._Slot.take(user_id) is None  # both places taken
+
+    time.sleep(0.3)
+    run(renewed.renew_if_due)  # one stream still open renews its place
+    time.sleep(0.3)
+    assert live._Slot.take(user_id) is not None  # the dead one's place lapsed
+    assert live._Slot.take(user_id) is None  # the live one's did not
