@@ -229,7 +229,9 @@ def test_past_its_cap_an_account_gets_429_until_one_of_its_pages_closes(
 
         refused = Stream(local_server, "/live/queue/", cookie)
         assert refused.status == 429
-        assert json.loads(refused.body)["code"] == "live.too_many_streams"
+        answer = json.loads(refused.body)
+        assert answer["code"] == "live.too_many_streams"
+        assert "实时页面过多" in answer["message"]
         assert refused.response.headers["Retry-After"]
         # Another page of the same account counts too; another account has its own places.
         assert Stream(local_server, "/live/mine/", cookie).status == 429
