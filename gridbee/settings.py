@@ -232,7 +232,12 @@ GRID_INDEX_CHECK_SECONDS = float(env("GRID_INDEX_CHECK_SECONDS", "2"))
 # Live pages (Server-Sent Events): how many one account may keep open at once, and how often an
 # open one checks that its viewer may still see what it streams (it ends when not).
 LIVE_STREAMS_PER_USER = env_int("LIVE_STREAMS_PER_USER", 6)
-LIVE_RECHECK_SECONDS = float(env("LIVE_RECHECK_SECONDS", "30"))
+try:
+    LIVE_RECHECK_SECONDS = float(env("LIVE_RECHECK_SECONDS", "30"))
+except ValueError:
+    LIVE_RECHECK_SECONDS = 0.0
+if not LIVE_RECHECK_SECONDS > 0:  # 0 would query the database without a pause
+    raise ImproperlyConfigured("GRIDBEE_LIVE_RECHECK_SECONDS must be a number of seconds above 0")
 # Office hours for ordinary deadlines; emergencies' rapid-response steps in minutes (1-3-5).
 WORK_HOURS = env("WORK_HOURS", "08:30-12:00,14:30-18:00")
 RAPID_RESPONSE_MINUTES = {

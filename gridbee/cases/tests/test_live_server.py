@@ -299,7 +299,7 @@ def test_a_stream_ends_soon_after_its_viewer_loses_access(
         change(county, viewer, cookie)
         changed_at = time.monotonic()
         assert stream.ended(seconds=5)
-        assert time.monotonic() - changed_at < 1.0 + 1.0  # within the period (and a margin)
+        assert time.monotonic() - changed_at < 1.0 + 1.5  # within the period (and a margin)
         assert bystander.still_open(seconds=0.5)
         # The browser reconnects: refused, or streamed what the viewer may see now.
         again = Stream(local_server, "/live/queue/", cookie)
