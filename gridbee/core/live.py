@@ -17,15 +17,13 @@ PUBLISH and every subscriber a ``redis.asyncio`` pub/sub, so all app processes f
 An open stream holds no database connection (see ``stream``): who may see what is decided
 before it starts, and checked again every ``settings.LIVE_RECHECK_SECONDS`` with a connection
 taken for the check and handed back at once. Each account may keep
-``settings.LIVE_STREAMS_PER_USER`` streams open at a time."""
+``settings.LIVE_STREAMS_PER_USER`` streams open at a time (counted in live_slots.py)."""
 
 import asyncio
 import contextlib
 import json
 import logging
 import threading
-import time
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,15 +37,13 @@ from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from .errors import ErrorCode
+from .live_slots import SLOT_SECONDS, LocalCounts, RedisCounts, Slot
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 15.0  # a comment line this often keeps proxies from closing the stream
 RETRY_MS = 3000  # how soon a browser reconnects after the stream drops
 QUEUE_SIZE = 100  # events a slow subscriber may lag behind before new ones are dropped
-# An open stream renews its place in its user's count well within this; a process that died
-# with streams open leaves their places taken for at most this long.
-SLOT_SECONDS = 60.0
 
 
 class LiveError(ErrorCode):
@@ -314,125 +310,15 @@ async def subscribe(*topics: str) -> AsyncIterator[Subscription]:
         _hub.remove(topics, loop, queue)
 
 
-# -- how many streams each user has open ----------------------------------------------------
+# -- how many streams each user has open (live_slots.py) -----------------------------------
+
+_local_counts = LocalCounts()
 
 
-class _LocalSlots:
-    """The open streams of each user in this process: token -> when its place lapses."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._open: dict[object, dict[str, float]] = {}
-
-    def acquire(self, user_id, token: str, limit: int) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            mine = {t: until for t, until in self._open.get(user_id, {}).items() if until > now}
-            if len(mine) >= limit:
-                self._open[user_id] = mine
-                return False
-            mine[token] = now + SLOT_SECONDS
-            self._open[user_id] = mine
-            return True
-
-    def refresh(self, user_id, token: str) -> None:
-        with self._lock:
-            self._open.setdefault(user_id, {})[token] = time.monotonic() + SLOT_SECONDS
-
-    def release(self, user_id, token: str) -> None:
-        with self._lock:
-            mine = self._open.get(user_id, {})
-            mine.pop(token, None)
-            if not mine:
-                self._open.pop(user_id, None)
-
-
-# One sorted set per user, shared by all processes: a member per open stream, scored with the
-# moment (Redis's own clock) its place lapses unless renewed.
-_ACQUIRE = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then
-  return 0
-end
-redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
-redis.call('EXPIRE', KEYS[1], math.ceil(tonumber(ARGV[3])) + 1)
-return 1
-"""
-_REFRESH = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
-redis.call('EXPIRE', KEYS[1], math.ceil(tonumber(ARGV[2])) + 1)
-return 1
-"""
-
-
-class _RedisSlots:
-    def __init__(self, url: str):
-        self.client = _redis(url)
-
-    @staticmethod
-    def key(user_id) -> str:
-        return f"{_prefix()}:live:streams:{user_id}"
-
-    def acquire(self, user_id, token: str, limit: int) -> bool:
-        return bool(self.client.eval(_ACQUIRE, 1, self.key(user_id), token, limit, SLOT_SECONDS))
-
-    def refresh(self, user_id, token: str) -> None:
-        self.client.eval(_REFRESH, 1, self.key(user_id), token, SLOT_SECONDS)
-
-    def release(self, user_id, token: str) -> None:
-        self.client.zrem(self.key(user_id), token)
-
-
-_local_slots = _LocalSlots()
-
-
-def _slots():
-    return _RedisSlots(settings.REDIS_URL) if settings.REDIS_URL else _local_slots
-
-
-@dataclass
-class _Slot:
-    """One stream's place in its user's count."""
-
-    user_id: object
-    token: str
-    renewed_at: float = 0.0
-
-    @classmethod
-    def take(cls, user_id) -> "_Slot | None":
-        """A place, or None when the user has all theirs open already. Sync; if the count
-        cannot be reached the stream opens anyway (live updates are best effort)."""
-        limit = settings.LIVE_STREAMS_PER_USER
-        slot = cls(user_id, uuid.uuid4().hex, time.monotonic())
-        if limit <= 0:
-            return slot
-        try:
-            return slot if _slots().acquire(user_id, slot.token, limit) else None
-        except Exception:
-            log.exception("live: could not count the open streams of user %s", user_id)
-            return slot
-
-    async def renew_if_due(self) -> None:
-        if time.monotonic() - self.renewed_at < SLOT_SECONDS / 3:
-            return
-        self.renewed_at = time.monotonic()
-        await self._call(_slots().refresh)
-
-    async def give_back(self) -> None:
-        await self._call(_slots().release)
-
-    async def _call(self, method) -> None:
-        try:
-            if settings.REDIS_URL:  # a network round trip: not on the event loop
-                await sync_to_async(method, thread_sensitive=False)(self.user_id, self.token)
-            else:
-                method(self.user_id, self.token)
-        except Exception:
-            log.exception("live: could not update the open streams of user %s", self.user_id)
+def _counts() -> LocalCounts | RedisCounts:
+    if settings.REDIS_URL:
+        return RedisCounts(_redis(settings.REDIS_URL), _prefix())
+    return _local_counts
 
 
 # -- who may see what -----------------------------------------------------------------------
@@ -508,7 +394,7 @@ class _Access:
 
 
 async def event_stream(
-    topics: Iterable[str], *, access: _Access | None = None, slot: _Slot | None = None
+    topics: Iterable[str], *, access: _Access | None = None, slot: Slot | None = None
 ) -> AsyncIterator[str]:
     """The text/event-stream of topics: a retry hint, then each event as ``data:`` and a
     comment line every HEARTBEAT_SECONDS. Ends when the client goes away (the server cancels
@@ -546,7 +432,7 @@ async def event_stream(
 
 
 def sse_response(
-    topics: Iterable[str], *, access: _Access | None = None, slot: _Slot | None = None
+    topics: Iterable[str], *, access: _Access | None = None, slot: Slot | None = None
 ) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         event_stream(topics, access=access, slot=slot), content_type="text/event-stream"
@@ -576,7 +462,7 @@ def _open_stream(request, topics_for, refused, anonymous) -> HttpResponse:
         if not topics:
             status = refused if user.is_authenticated or anonymous is None else anonymous
             return HttpResponse(status=status, content_type="text/plain")
-        slot = _Slot.take(user.pk)
+        slot = Slot.take(_counts(), user.pk, settings.LIVE_STREAMS_PER_USER)
         if slot is None:
             error = LiveError.TOO_MANY_STREAMS
             answer = JsonResponse({"code": error.code, "message": error.message}, status=429)

@@ -374,19 +374,20 @@ def test_a_case_is_published_to_the_topics_of_its_scopes(county):
     ]
 
 
-def test_places_a_dead_process_left_taken_lapse(backend, settings, monkeypatch):
+def test_places_a_dead_process_left_taken_lapse(backend, monkeypatch):
     """A process that died with streams open never gives their places back: they lapse
     unless renewed (an open stream renews its own well within SLOT_SECONDS)."""
-    settings.LIVE_STREAMS_PER_USER = 2
-    monkeypatch.setattr(live, "SLOT_SECONDS", 0.5)
-    user_id = f"user-{uuid.uuid4().hex}"
-    assert live._Slot.take(user_id) is not None
-    renewed = live._Slot.take(user_id)
+    from gridbee.core import live_slots
+
+    monkeypatch.setattr(live_slots, "SLOT_SECONDS", 0.5)
+    counts, user_id = live._counts(), f"user-{uuid.uuid4().hex}"
+    assert live_slots.Slot.take(counts, user_id, limit=2) is not None
+    renewed = live_slots.Slot.take(counts, user_id, limit=2)
     assert renewed is not None
-    assert live._Slot.take(user_id) is None  # both places taken
+    assert live_slots.Slot.take(counts, user_id, limit=2) is None  # both places taken
 
     time.sleep(0.3)
     run(renewed.renew_if_due)  # one stream still open renews its place
     time.sleep(0.3)
-    assert live._Slot.take(user_id) is not None  # the dead one's place lapsed
-    assert live._Slot.take(user_id) is None  # the live one's did not
+    assert live_slots.Slot.take(counts, user_id, limit=2) is not None  # the dead one's lapsed
+    assert live_slots.Slot.take(counts, user_id, limit=2) is None  # the live one's did not
