@@ -163,6 +163,7 @@ DATABASES = _databases()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
+REDIS_PREFIX = env("REDIS_PREFIX", "gridbee")  # keys and channels of this install in Redis
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -228,6 +229,15 @@ SECURE_REFERRER_POLICY = "same-origin"
 # GridBee's own knobs.
 TILE_URL = env("TILE_URL")  # e.g. http://tiles.intranet/{z}/{x}/{y}.png; empty: no base map
 GRID_INDEX_CHECK_SECONDS = float(env("GRID_INDEX_CHECK_SECONDS", "2"))
+# Live pages (Server-Sent Events): how many one account may keep open at once, and how often an
+# open one checks that its viewer may still see what it streams (it ends when not).
+LIVE_STREAMS_PER_USER = env_int("LIVE_STREAMS_PER_USER", 6)
+try:
+    LIVE_RECHECK_SECONDS = float(env("LIVE_RECHECK_SECONDS", "30"))
+except ValueError:
+    LIVE_RECHECK_SECONDS = 0.0
+if not LIVE_RECHECK_SECONDS > 0:  # 0 would query the database without a pause
+    raise ImproperlyConfigured("GRIDBEE_LIVE_RECHECK_SECONDS must be a number of seconds above 0")
 # Office hours for ordinary deadlines; emergencies' rapid-response steps in minutes (1-3-5).
 WORK_HOURS = env("WORK_HOURS", "08:30-12:00,14:30-18:00")
 RAPID_RESPONSE_MINUTES = {

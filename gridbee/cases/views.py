@@ -4,7 +4,6 @@ department's list, the reporter's own case page, and their live streams (Server-
 Views read through queries.py (scoped to the caller) and write only through workflow.act; a
 refused step answers the page again with the domain error's message and its HTTP status."""
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case as Switch
 from django.db.models import IntegerField, Prefetch, Value, When
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -464,25 +463,31 @@ def department(request):
 
 
 def queue_topics(user) -> list[str]:
-    """The county topics whose cases can enter this user's queue."""
+    """The topics carrying the events of the cases this user's queues may hold, and of no other
+    (as queries.cases_for scopes them): a department hears what was sent to it, an operator
+    bound to grids those grids, the staff of a town or community their area, county-wide
+    staff their counties."""
     from gridbee.geo.choices import Level
     from gridbee.geo.models import Region
     from gridbee.people.queries import EVERYWHERE, region_scope
 
     if not has_perm(user, Perm.CASES_VIEW):
         return []
+    if user.role == Role.DEPARTMENT:
+        return [live.department_topic(user.department_id)] if user.department_id else []
     if user.role == Role.OPERATOR and not user.region_id:
-        codes = user.grids.values_list("community_id", flat=True)
-        return sorted({f"county:{code[:6]}000000" for code in codes})
+        return [live.grid_topic(pk) for pk in user.grids.values_list("pk", flat=True)]
     prefix = region_scope(user)
     if prefix is None:
         return []
-    if len(prefix) >= 6:
-        return [f"county:{prefix[:6]}000000"]
+    if len(prefix) > 6:
+        return [live.area_topic(prefix)]
+    if len(prefix) == 6:
+        return [live.county_topic(f"{prefix}000000")]
     counties = Region.objects.filter(level=Level.COUNTY)
     if prefix != EVERYWHERE:
         counties = counties.filter(code__startswith=prefix)
-    return [f"county:{code}" for code in counties.values_list("code", flat=True)[:500]]
+    return [live.county_topic(code) for code in counties.values_list("code", flat=True)[:500]]
 
 
 def _case_topics(user, case_id) -> list[str]:
@@ -492,29 +497,26 @@ def _case_topics(user, case_id) -> list[str]:
         case = queries.timeline_case(user, case_id)
     except DomainError:
         return []
-    return [f"case:{case.pk}"]
+    return [live.case_topic(case.pk)]
 
 
-def _refuse(status: int = 404) -> HttpResponse:
-    return HttpResponse(status=status, content_type="text/plain")
+def _own_topics(user) -> list[str]:
+    return [live.user_topic(user.pk)] if user.is_authenticated else []
+
+
+# Each live view decides who may hear what before its stream starts, and an open stream holds
+# no database connection (see live.stream).
 
 
 async def live_queue(request):
-    user = await request.auser()
-    if not user.is_authenticated:
-        return _refuse(401)
-    topics = await sync_to_async(queue_topics)(user)
-    return live.sse_response(topics) if topics else _refuse(403)
+    return await live.stream(request, queue_topics, refused=403, anonymous=401)
 
 
 async def live_case(request, case_id: int):
-    user = await request.auser()
-    topics = await sync_to_async(_case_topics)(user, case_id)
-    return live.sse_response(topics) if topics else _refuse(404)
+    return await live.stream(
+        request, lambda user: _case_topics(user, case_id), refused=404, anonymous=None
+    )
 
 
 async def live_mine(request):
-    user = await request.auser()
-    if not user.is_authenticated:
-        return _refuse(401)
-    return live.sse_response([f"user:{user.pk}"])
+    return await live.stream(request, _own_topics, refused=401, anonymous=401)
