@@ -35,21 +35,18 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     redis_state = "ok" if settings.REDIS_URL else "not_configured"
-    age, known = None, True
     try:
-        age = heartbeat.seconds_since_beat()  # with Redis, one GET that also says it answers
+        beating = heartbeat.beating()  # with Redis, one command that also says it answers
     except redis.RedisError as exc:
         log.warning("health: Redis out of reach: %s", exc)
-        redis_state, known = "down", False
+        redis_state, beating = "down", None
     except Exception:
         log.exception("health: the worker's heartbeat cannot be read")
-        known = False
+        beating = None
     if settings.HUEY.get("immediate"):
         worker = "inline"
-    elif not known:
-        worker = "unknown"
     else:
-        worker = "ok" if age is not None and age <= heartbeat.DEAD_AFTER_SECONDS else "down"
+        worker = {True: "ok", False: "down", None: "unknown"}[beating]
     healthy = redis_state != "down" and worker in {"ok", "inline"}
     return {
         "status": "ok" if healthy else "degraded",

@@ -1,12 +1,13 @@
 """The background worker's heartbeat: while a consumer of the task queue runs, it says so every
 few seconds, and the health check reads how long ago it last did.
 
-The beat is kept where every app process can read it: with Redis, a key there (the worker may
-run on another machine); without, a file beside the SQLite task queue in the data folder (all
-processes then share one machine). Both are named after the queue, so two installs sharing a
-Redis do not vouch for each other."""
+The beat is kept where every app process can read it: with Redis, a key that expires (the worker
+may run on another machine, with another clock); without, a file beside the SQLite task queue in
+the data folder (all processes then share one machine). Both are named after the queue, so two
+installs sharing a Redis do not vouch for each other."""
 
 import logging
+import os
 import threading
 import time
 from functools import lru_cache
@@ -42,21 +43,22 @@ def redis_client(url: str) -> redis.Redis:
 
 def beat() -> None:
     if settings.REDIS_URL:
-        redis_client(settings.REDIS_URL).set(_name(), repr(time.time()), ex=3600)
+        # The key lives as long as a beat counts: no clocks of two machines compared.
+        ttl_ms = int(DEAD_AFTER_SECONDS * 1000)
+        redis_client(settings.REDIS_URL).set(_name(), os.getpid(), px=ttl_ms)
     else:
         _path().touch()
 
 
-def seconds_since_beat() -> float | None:
-    """How long ago a worker last beat; None if none is beating. Raises redis.RedisError when
-    the beat is kept in a Redis out of reach."""
+def beating() -> bool:
+    """Whether a worker beat within DEAD_AFTER_SECONDS. Raises redis.RedisError when the beat
+    is kept in a Redis out of reach."""
     if settings.REDIS_URL:
-        raw = redis_client(settings.REDIS_URL).get(_name())
-        return None if raw is None else max(0.0, time.time() - float(raw))
+        return bool(redis_client(settings.REDIS_URL).exists(_name()))
     try:
-        return max(0.0, time.time() - _path().stat().st_mtime)
+        return time.time() - _path().stat().st_mtime <= DEAD_AFTER_SECONDS
     except FileNotFoundError:
-        return None
+        return False
 
 
 def forget() -> None:

@@ -78,6 +78,12 @@ class Served:
     data_dir: Path
     lines: list[str] = field(default_factory=list)
     reader: threading.Thread | None = None
+    seen: dict[int, str] = field(default_factory=dict)  # its children, to kill any left over
+
+    def children(self) -> dict[int, str]:
+        found = children(self.process.pid)
+        self.seen |= found
+        return found
 
     def stop(self, signum: int, seconds: float = 30) -> int:
         """Send signum; the exit status, once it has stopped (within seconds) and said all."""
@@ -104,7 +110,7 @@ class Served:
         while self.health()["worker"] != "ok":
             assert time.monotonic() < deadline, self.output()
             time.sleep(0.3)
-        (pid,) = [p for p, line in children(self.process.pid).items() if "run_huey" in line]
+        (pid,) = [p for p, line in self.children().items() if "run_huey" in line]
         return pid
 
 
@@ -128,11 +134,10 @@ def serve(command: list[str], data_dir: Path, **env_vars: str):
         target=lambda: served.lines.extend(process.stdout), daemon=True
     )
     served.reader.start()
-    seen: set[int] = set()
     try:
         deadline = time.monotonic() + 180  # the demo city takes a while on a busy machine
         while True:
-            seen |= set(children(process.pid))
+            served.children()
             try:
                 urllib.request.urlopen(served.url("/api/health"), timeout=2).close()
                 break
@@ -142,12 +147,14 @@ def serve(command: list[str], data_dir: Path, **env_vars: str):
         yield served
     finally:
         if process.poll() is None:
-            seen |= set(children(process.pid))
+            served.children()
             process.kill()
             process.wait()
-        for pid in seen:  # an orphan of a failed test must not outlive it
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+        for pid, command_line in served.seen.items():  # a failed test's orphans go too
+            with contextlib.suppress(OSError):
+                running = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+                if running.decode(errors="replace") == command_line:  # not a pid reused since
+                    os.kill(pid, signal.SIGKILL)
 
 
 def gridbee_up(*args: str) -> list[str]:

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from .serving import children, gridbee_up, serve, still_running
+from .serving import gridbee_up, serve, still_running
 
 STOP_SECONDS = 30  # the server's 5 s for open requests and the worker's for its tasks, and slack
 
@@ -34,7 +34,7 @@ def test_several_app_processes_stop_with_their_worker(tmp_path):
     }
     with serve(gridbee_up("--workers", "2"), tmp_path, **redis) as served:
         worker = served.wait_for_worker()
-        processes = children(served.process.pid)
+        processes = served.children()
         app_processes = [p for p, line in processes.items() if "multiprocessing" in line]
         assert len(app_processes) >= 2, processes
 
