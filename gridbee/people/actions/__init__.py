@@ -1,5 +1,7 @@
-"""Every write of the people domain: enrolment, partners' status and bindings, tokens."""
+"""Every write of the people domain: enrolment, partners' status and bindings, tokens,
+administrators."""
 
+from .accounts import create_administrator
 from .auth import issue_token, revoke_token
 from .enrolment import act_on_application, submit_application
 from .orgs import ensure_default_industries
@@ -9,6 +11,7 @@ __all__ = [
     "act_on_application",
     "bind_grids",
     "change_partner_status",
+    "create_administrator",
     "ensure_default_industries",
     "issue_token",
     "revoke_token",
