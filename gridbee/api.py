@@ -38,7 +38,10 @@ def _error(request, status: int, code: str, message: str, details=None):
 
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
-    return api.create_response(request, exc.as_dict(), status=exc.status)
+    response = api.create_response(request, exc.as_dict(), status=exc.status)
+    if exc.status == 503:  # busy for now: when to send again
+        response["Retry-After"] = "5"
+    return response
 
 
 @api.exception_handler(NinjaValidationError)
