@@ -244,7 +244,9 @@ NOTIFY_CHANNELS = [
 PHOTO_DECODES = env_int("PHOTO_DECODES", os.cpu_count() or 2)
 PHOTO_DECODE_WAIT_SECONDS = env_int("PHOTO_DECODE_WAIT_SECONDS", 10)
 if PHOTO_DECODES < 1 or PHOTO_DECODE_WAIT_SECONDS < 1:
-    raise ImproperlyConfigured("GRIDBEE_PHOTO_DECODES and _DECODE_WAIT_SECONDS must be at least 1")
+    raise ImproperlyConfigured(
+        "GRIDBEE_PHOTO_DECODES and GRIDBEE_PHOTO_DECODE_WAIT_SECONDS must be at least 1"
+    )
 MAX_REQUEST_BYTES = 40 * 1024 * 1024  # three 12 MB photos and the form around them
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 

@@ -29,7 +29,10 @@ class ReportError(ErrorCode):
     PHOTO_TOO_MANY_PIXELS_TO_DECODE = (
         "reports.photo_too_many_pixels",
         400,
-        _("A PNG or WebP photo has too many pixels (at most 24 megapixels). Send a JPEG."),
+        _(
+            "A PNG or WebP photo has too many pixels (at most 24 megapixels, 12 for WebP). "
+            "Send a JPEG."
+        ),
     )
     PHOTO_BAD_SHAPE = (
         "reports.photo_bad_shape",

@@ -30,11 +30,15 @@ from gridbee.core.errors import DomainError
 from .errors import ReportError
 
 MAX_BYTES = 12 * 1024 * 1024
-# An upright JPEG is only decoded at 1/8 scale (for the thumbnail): 60 MP cost ~1 MP.
+# An upright JPEG is only decoded at 1/8 scale, for the thumbnail: 7 MB at 60 MP, or 180 MB
+# when progressive (libjpeg keeps every coefficient for the later scans), no more than a
+# whole decode at its cap.
 MAX_PIXELS = 60_000_000
-# A whole decode: 24 MP is a 6000×4000 photo, 72 MB as RGB (96 MB as RGBA) and as much again
-# while it is turned. A JPEG above it is decoded at 1/2 or 1/4 scale instead of refused.
-MAX_DECODED_PIXELS = 24_000_000
+# A whole decode, as bench/photo_memory.py measures it: a 24 MP (6000×4000) JPEG or PNG peaks
+# at ~185 MB, the decoded pixels and their copy while being turned or made RGB. Pillow's WebP
+# decoder holds two RGBA canvases and the frame's bytes besides, twice that a pixel: WebP gets
+# half the pixels. A JPEG above its cap is decoded at 1/2 to 1/8 scale instead of refused.
+MAX_DECODED_PIXELS = {"JPEG": 24_000_000, "MPO": 24_000_000, "PNG": 24_000_000, "WEBP": 12_000_000}
 MAX_EDGE = 12_000
 MAX_ASPECT = 10  # long side to short side
 THUMBNAIL_EDGE = 320
@@ -89,7 +93,7 @@ def _process(data: bytes) -> Processed:
     ):
         raise DomainError(ReportError.PHOTO_BAD_SHAPE)
     jpeg = image.format in JPEG_FORMATS
-    if not jpeg and width * height > MAX_DECODED_PIXELS:
+    if not jpeg and width * height > MAX_DECODED_PIXELS[image.format]:
         raise DomainError(ReportError.PHOTO_TOO_MANY_PIXELS_TO_DECODE)
     orientation = image.getexif().get(ORIENTATION, 1)
     if jpeg and orientation == 1:
@@ -125,8 +129,8 @@ def _fit_decode(image: Image.Image) -> None:
     """A JPEG above the whole-decode cap is decoded at the largest of 1/2, 1/4, 1/8 scale
     that fits under it (the copy kept is then that much smaller)."""
     width, height = image.size
-    scale = 1
-    while -(-width // scale) * -(-height // scale) > MAX_DECODED_PIXELS and scale < 8:
+    scale, cap = 1, MAX_DECODED_PIXELS[image.format]
+    while -(-width // scale) * -(-height // scale) > cap and scale < 8:
         scale *= 2
     if scale > 1:
         image.draft("RGB", (width // scale, height // scale))

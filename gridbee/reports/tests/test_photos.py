@@ -85,6 +85,12 @@ def png_header(width: int, height: int) -> bytes:
     return images.png_header_only(width, height)
 
 
+def webp(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (90, 90, 90)).save(out, "WEBP", quality=50, method=0)
+    return out.getvalue()
+
+
 @pytest.mark.parametrize(
     ("photo", "code"),
     [
@@ -95,11 +101,21 @@ def png_header(width: int, height: int) -> bytes:
         (png_header(100, 1_001), "reports.photo_bad_shape"),
         (png_header(6_000, 4_001), "reports.photo_too_many_pixels"),  # a whole decode > 24 MP
         (png_header(7_800, 7_800), "reports.photo_too_many_pixels"),  # > 60 MP
+        (webp(4_243, 2_829), "reports.photo_too_many_pixels"),  # a WebP decode > 12 MP
     ],
-    ids=["65000x1", "edge-12001", "edge-12001-tall", "11-to-1", "1-to-10.01", "png-24MP", "61MP"],
+    ids=[
+        "65000x1",
+        "edge-12001",
+        "edge-12001-tall",
+        "11-to-1",
+        "1-to-10.01",
+        "png-24MP",
+        "61MP",
+        "webp-12MP",
+    ],
 )
 def test_absurd_shapes_and_too_many_pixels_are_refused_from_the_header(county, photo, code):
-    # The files hold a header only: decoding them would fail as not_an_image.
+    # The PNGs hold a header only: decoding them would fail as not_an_image.
     before = stored_files()
     response = post(partner_client(county), photos=[photo])
     assert response.status_code == 400, response.content
