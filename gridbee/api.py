@@ -53,7 +53,8 @@ def on_validation_error(request, exc: NinjaValidationError):
         }
         for err in exc.errors
     ]
-    return _error(request, 400, "invalid_input", _("Some fields are missing or invalid."), details)
+    error = CommonError.INVALID_INPUT  # the code actions give a bad number too (core/numbers.py)
+    return _error(request, error.status, error.code, error.message, details)
 
 
 @api.exception_handler(AuthenticationError)
