@@ -38,7 +38,10 @@ def _error(request, status: int, code: str, message: str, details=None):
 
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
-    return api.create_response(request, exc.as_dict(), status=exc.status)
+    response = api.create_response(request, exc.as_dict(), status=exc.status)
+    if exc.status == 503:  # busy for now: when to send again
+        response["Retry-After"] = "5"
+    return response
 
 
 @api.exception_handler(NinjaValidationError)
@@ -50,7 +53,8 @@ def on_validation_error(request, exc: NinjaValidationError):
         }
         for err in exc.errors
     ]
-    return _error(request, 400, "invalid_input", _("Some fields are missing or invalid."), details)
+    error = CommonError.INVALID_INPUT  # the code actions give a bad number too (core/numbers.py)
+    return _error(request, error.status, error.code, error.message, details)
 
 
 @api.exception_handler(AuthenticationError)

@@ -249,6 +249,16 @@ ORDINARY_STEP_MINUTES = {"accept": 60, "dispatch": 120}  # working minutes
 NOTIFY_CHANNELS = [
     path for path in env("NOTIFY_CHANNELS", "gridbee.core.notify.OutboxChannel").split(",") if path
 ]
+# Photos processed at once per process (each can hold ~190 MB while decoded whole, see
+# bench/photo_memory.py), and how long a request waits for its turn before a 503 "busy".
+# The CPUs this process may use (a container's share, not the host's count).
+_CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+PHOTO_DECODES = env_int("PHOTO_DECODES", _CPUS or 2)
+PHOTO_DECODE_WAIT_SECONDS = env_int("PHOTO_DECODE_WAIT_SECONDS", 10)
+if PHOTO_DECODES < 1 or PHOTO_DECODE_WAIT_SECONDS < 1:
+    raise ImproperlyConfigured(
+        "GRIDBEE_PHOTO_DECODES and GRIDBEE_PHOTO_DECODE_WAIT_SECONDS must be at least 1"
+    )
 MAX_REQUEST_BYTES = 40 * 1024 * 1024  # three 12 MB photos and the form around them
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 

@@ -8,6 +8,7 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from gridbee.core.errors import CommonError, DomainError
+from gridbee.core.numbers import AccuracyM, Latitude, Longitude
 from gridbee.core.schemas import ErrorOut
 from gridbee.geo.choices import Crs
 from gridbee.people.auth import LOGGED_IN, require
@@ -245,11 +246,11 @@ def list_crowd_offers(request):
 def submit_crowd_check(
     request,
     case_id: int,
-    lat: Form[float],
-    lon: Form[float],
+    lat: Form[Latitude],
+    lon: Form[Longitude],
     photo: File[UploadedFile],
     crs: Form[Crs] = Crs.WGS84,
-    accuracy: Form[float | None] = None,
+    accuracy: Form[AccuracyM | None] = None,
 ):
     """A partner's photo of a handled case's result, taken where they stand: the first within
     the category's radius after the handling counts; the operator's verification confirms it.

@@ -11,6 +11,7 @@ from django.utils import timezone
 from gridbee.cases.actions import file_report
 from gridbee.cases.models import Case
 from gridbee.core.errors import DomainError
+from gridbee.core.numbers import AccuracyM, checked
 from gridbee.core.writers import one_writer
 from gridbee.geo import routing
 from gridbee.geo.choices import Crs
@@ -66,6 +67,7 @@ def submit_report(
         return earlier, False
     if sender.partner is not None and not sender.partner.can_act:
         raise DomainError(ReportError.PARTNER_INACTIVE)
+    accuracy_m = checked(accuracy_m, AccuracyM, field="accuracy")
     text = (text or "").strip()
     if len(text) > MAX_TEXT:
         raise DomainError(ReportError.TEXT_TOO_LONG)

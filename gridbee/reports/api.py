@@ -7,6 +7,7 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from gridbee.core.errors import DomainError
+from gridbee.core.numbers import AccuracyM, Latitude, Longitude
 from gridbee.core.schemas import ErrorOut
 from gridbee.geo.choices import Crs
 from gridbee.people.auth import LOGGED_IN
@@ -28,11 +29,11 @@ ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 413), ErrorOut)
 def create_report(
     request,
     category: Form[str],
-    lat: Form[float],
-    lon: Form[float],
+    lat: Form[Latitude],
+    lon: Form[Longitude],
     photos: File[list[UploadedFile]],
     crs: Form[Crs] = Crs.WGS84,
-    accuracy: Form[float | None] = None,
+    accuracy: Form[AccuracyM | None] = None,
     text: Form[str] = "",
     emergency: Form[bool] = False,
     phone_time: Form[datetime.datetime | None] = None,
