@@ -129,7 +129,13 @@ def test_no_page_violates_the_policy(chromium_browser, server):
         ],
         "13800000004": ["/", "/console/", f"/console/cases/{case}/"],  # operator
         "13800000005": ["/department/"],
-        "13800000006": ["/review/applications/", "/partners/", "/review/cash/", "/teams/", "/supervise/"],
+        "13800000006": [
+            "/review/applications/",
+            "/partners/",
+            "/review/cash/",
+            "/teams/",
+            "/supervise/",
+        ],
         "13800000007": ["/admin/", "/api/docs"],
     }
     problems = []
