@@ -45,7 +45,7 @@ def test_old_decisions_lose_the_id_number_and_keep_the_rest(county, settings):
     approved.refresh_from_db()
     declined.refresh_from_db()
     assert approved.id_number == declined.id_number == ""
-    assert (approved.name, approved.mobile, approved.status) == ("王小明", "13700000000", "approved")
+    assert approved.name == "王小明" and approved.status == "approved"
     assert declined.steps.count() == 2 and declined.status == "declined"
     assert Application.objects.get(pk=rejected.pk).id_number == fixture.ID_NUMBERS[2]
     assert Application.objects.get(pk=reapplied.pk).id_number == fixture.ID_NUMBERS[1]
