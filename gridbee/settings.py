@@ -37,11 +37,15 @@ DATA_DIR = Path(env("DATA_DIR") or BASE_DIR.parent / "data").resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
+# A demo install keeps a random key of its own rather than a well-known one (backed up with
+# the data, see core/backup.py).
+SECRET_KEY_FILE = None if env("SECRET_KEY") else DATA_DIR / "secret_key"
+
+
 def _secret_key() -> str:
     if key := env("SECRET_KEY"):
         return key
-    # A demo install keeps a random key of its own rather than a well-known one.
-    path = DATA_DIR / "secret_key"
+    path = SECRET_KEY_FILE
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
