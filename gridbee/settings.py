@@ -37,11 +37,15 @@ DATA_DIR = Path(env("DATA_DIR") or BASE_DIR.parent / "data").resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
+# A demo install keeps a random key of its own rather than a well-known one (backed up with
+# the data, see core/backup.py).
+SECRET_KEY_FILE = None if env("SECRET_KEY") else DATA_DIR / "secret_key"
+
+
 def _secret_key() -> str:
     if key := env("SECRET_KEY"):
         return key
-    # A demo install keeps a random key of its own rather than a well-known one.
-    path = DATA_DIR / "secret_key"
+    path = SECRET_KEY_FILE
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
@@ -73,6 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "gridbee.core.security.ContentSecurityPolicy",
     "gridbee.core.middleware.RequestSizeLimit",
     "gridbee.core.middleware.RejectNulCharacters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -220,11 +225,27 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 
 SESSION_COOKIE_HTTPONLY = True
+# Partners stay logged in on their phones for two weeks; staff, who act for the county, for a
+# working day (people/sessions.py).
 SESSION_COOKIE_AGE = 14 * 24 * 3600
+STAFF_SESSION_HOURS = env_int("STAFF_SESSION_HOURS", 10)
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Behind an HTTPS reverse proxy. Off by default: the demo serves plain http://127.0.0.1.
+HTTPS = env_bool("HTTPS")
+if HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # The proxy must set this header itself (and drop one sent by the client).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    # A load balancer checks health over plain HTTP and takes a redirect for a failure.
+    SECURE_REDIRECT_EXEMPT = [r"^api/health"]
+    SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS")
 
 # GridBee's own knobs.
 TILE_URL = env("TILE_URL")  # e.g. http://tiles.intranet/{z}/{x}/{y}.png; empty: no base map
@@ -261,12 +282,52 @@ if PHOTO_DECODES < 1 or PHOTO_DECODE_WAIT_SECONDS < 1:
     )
 MAX_REQUEST_BYTES = 40 * 1024 * 1024  # three 12 MB photos and the form around them
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+# Enrolment applications keep the applicant's ID number until the decision is this old; the
+# approved partner's own copy stays on the partner (people/actions/retention.py).
+ID_NUMBER_RETENTION_DAYS = env_int("ID_NUMBER_RETENTION_DAYS", 180)
 
+# Django's logging and uvicorn's in one configuration, every handler dropping the secrets a
+# line may carry (an Open311 client's api_key, an applicant's status link in an access line).
+# uvicorn installs its own configuration first, then imports gridbee.asgi, whose
+# django.setup() puts this one in its place, in each worker process too.
+_REDACT = ["redact_secrets"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_secrets": {"()": "gridbee.core.security.RedactSecrets"}},
+    "formatters": {
+        # uvicorn's own formatters, under the names uvicorn looks them up by.
+        "default": {
+            "()": "uvicorn.logging.DefaultFormatter",
+            "fmt": "%(levelprefix)s %(message)s",
+            "use_colors": None,
+        },
+        "access": {
+            "()": "uvicorn.logging.AccessFormatter",
+            "fmt": '%(levelprefix)s %(client_addr)s - "%(request_line)s" %(status_code)s',
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": _REDACT},
+        "default": {
+            "class": "logging.StreamHandler",
+            "formatter": "default",
+            "stream": "ext://sys.stderr",
+            "filters": _REDACT,
+        },
+        "access": {
+            "class": "logging.StreamHandler",
+            "formatter": "access",
+            "stream": "ext://sys.stdout",
+            "filters": _REDACT,
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    # Huey's consumer logs through its own handler already.
-    "loggers": {"huey": {"level": "INFO", "propagate": False}},
+    "loggers": {
+        # Huey's consumer logs through its own handler already.
+        "huey": {"level": "INFO", "propagate": False},
+        "uvicorn": {"handlers": ["default"], "level": "INFO", "propagate": False},
+        "uvicorn.error": {"level": "INFO"},
+        "uvicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+    },
 }
