@@ -19,7 +19,7 @@ from .models import Category
 from .schemas import CategoryOut, MyReportOut, ReportAnswerOut
 
 router = Router(tags=["reports"])
-ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 413), ErrorOut)
+ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 413, 422), ErrorOut)
 
 
 @router.post(

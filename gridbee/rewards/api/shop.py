@@ -26,7 +26,7 @@ from ..shop_queries import (
 )
 
 router = Router(tags=["rewards"])
-ERRORS = dict.fromkeys((400, 401, 403, 404, 409), ErrorOut)
+ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 422), ErrorOut)
 
 
 class WindowOut(Schema):
