@@ -127,7 +127,8 @@ def get_shop(request):
 )
 def redeem(request, item_id: int):
     """Redeem an item (兑换). Send a fresh `Idempotency-Key` header per redemption and the same
-    one on every retry: 201 places the order, 200 answers the first one again."""
+    one on every retry: 201 places the order, 200 answers the first one again, 422 refuses
+    the key sent again for another item."""
     order, created = actions.redeem(
         request.user, item_id, idempotency_key=request.headers.get("Idempotency-Key", "")
     )
