@@ -4,6 +4,8 @@ import django
 from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIHandler
 
+from gridbee.core.middleware import RequestSizeGuard
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridbee.settings")
 
 
@@ -35,9 +37,11 @@ class SyncChainASGIHandler(ASGIHandler):
         self._middleware_chain = sync_to_async(run_chain, thread_sensitive=True)
 
 
-def _application() -> SyncChainASGIHandler:
+def _application() -> RequestSizeGuard:
+    """The handler behind the request size guard, which must come first: the handler reads
+    the whole body before any of Django's middleware runs."""
     django.setup(set_prefix=False)
-    return SyncChainASGIHandler()
+    return RequestSizeGuard(SyncChainASGIHandler())
 
 
 application = _application()

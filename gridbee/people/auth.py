@@ -18,6 +18,13 @@ class TokenAuth(HttpBearer):
 
 
 class ActiveSessionAuth(SessionAuth):
+    def _get_key(self, request):
+        # CSRF protects what a logged-in session may do; a caller without one has nothing to
+        # protect and is told to log in (401), not refused a CSRF check (403).
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
         return user if user is not None and user.is_active else None

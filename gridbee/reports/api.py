@@ -20,7 +20,7 @@ from .models import Category
 from .schemas import CategoryOut, MyReportOut, ReportAnswerOut
 
 router = Router(tags=["reports"])
-ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 413), ErrorOut)
+ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 413, 422), ErrorOut)
 
 
 @router.post(
@@ -39,7 +39,8 @@ def create_report(
     phone_time: Form[datetime.datetime | None] = None,
 ):
     """Report a problem: 1–3 photos, where, what. Send a fresh `Idempotency-Key` header per
-    report and the same one on every retry: 201 creates, 200 repeats the first answer."""
+    report and the same one on every retry: 201 creates, 200 repeats the first answer, 422
+    refuses the key sent again with a different report."""
     partner = partner_of(request.user)
     if partner is None:
         raise DomainError(ReportError.NOT_A_PARTNER)

@@ -70,8 +70,13 @@ class ReportError(ErrorCode):
         _("Your partner status is suspended or revoked; you cannot report now."),
     )
     PHOTO_NOT_FOUND = ("reports.photo_not_found", 404, _("Not found."))
+    # 422 as the IETF Idempotency-Key draft asks: the request is well-formed, but its key
+    # already stands for another one.
     IDEMPOTENCY_KEY_REUSED = (
         "reports.idempotency_key_reused",
-        409,
-        _("This Idempotency-Key was used for a different report."),
+        422,
+        _(
+            "This Idempotency-Key was already used for a different report "
+            "(another place, text, category or photo). Send a new report with a new key."
+        ),
     )

@@ -36,9 +36,10 @@ class RewardsError(ErrorCode):
         400,
         _("Send an Idempotency-Key header with each redemption."),
     )
+    # 422 as the IETF Idempotency-Key draft asks for a key sent again with another request.
     KEY_REUSED = (
         "rewards.idempotency_key_reused",
-        409,
+        422,
         _("This Idempotency-Key was already used for another item."),
     )
     ALREADY_HANDED_OVER = (
