@@ -258,8 +258,10 @@ LOGGING = {
 # lock are refused unheard and do not prolong it. A reviewer unlocks at once in the admin (the
 # user's "Unlock logins" action, or Axes' access attempts) or with `gridbee axes_reset_username`.
 INSTALLED_APPS += ["axes"]
-# First: refuses a locked pair before the password is even checked (see people/backends.py).
+# First: refuses a locked pair before the password is even checked, and counts each attempt
+# atomically before it is heard (see people/backends.py).
 AUTHENTICATION_BACKENDS = ["gridbee.people.backends.LoginThrottle", *AUTHENTICATION_BACKENDS]
+AXES_HANDLER = "gridbee.people.backends.CountFirst"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours: a quarter of an hour
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
