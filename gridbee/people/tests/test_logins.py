@@ -4,7 +4,10 @@ only; logins that go on while Redis is down."""
 
 import datetime
 import ipaddress
+import os
 import socket
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -201,6 +204,16 @@ def test_forwarded_for_is_walked_from_the_right_past_trusted_proxies():
     assert address("fd00::2", f" {OWNER} ") == OWNER
     assert address("::ffff:10.0.0.2", "2001:db8::1") == "2001:db8::1"
     assert address(ATTACKER, OWNER) == ATTACKER  # not from a proxy: the header proves nothing
+
+
+def test_a_trusted_proxy_that_is_not_an_address_stops_the_start(tmp_path):
+    env = {**os.environ, "GRIDBEE_TRUSTED_PROXIES": "10.0.0.0/8, proxy.local"}
+    env["GRIDBEE_DATA_DIR"] = str(tmp_path)
+    started = subprocess.run(
+        [sys.executable, "-c", "import gridbee.settings"], env=env, capture_output=True, text=True
+    )
+    assert started.returncode != 0
+    assert "GRIDBEE_TRUSTED_PROXIES: 'proxy.local' is not an IP address" in started.stderr
 
 
 def test_behind_a_trusted_proxy_each_client_has_its_own_count(county, settings):
