@@ -331,3 +331,50 @@ LOGGING = {
         "uvicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
     },
 }
+
+# --- Logins: one throttle for every login form (web, API, admin) ------------------------------
+# django-axes counts failed logins in the database (no Redis needed, so logins work while the
+# cache is down), per mobile number AND client address together: failures from elsewhere never
+# lock the owner out. Five failures lock that pair for a quarter of an hour; failures during the
+# lock are refused unheard and do not prolong it. A reviewer unlocks at once in the admin (the
+# user's "Unlock logins" action, or Axes' access attempts) or with `gridbee axes_reset_username`.
+INSTALLED_APPS += ["axes"]
+# First: refuses a locked pair before the password is even checked, and counts each attempt
+# atomically before it is heard (see people/backends.py).
+AUTHENTICATION_BACKENDS = ["gridbee.people.backends.LoginThrottle", *AUTHENTICATION_BACKENDS]
+AXES_HANDLER = "gridbee.people.backends.CountFirst"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours: a quarter of an hour
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "gridbee.people.throttle.login_username"
+AXES_CLIENT_IP_CALLABLE = "gridbee.people.addresses.client_address"
+# A row per successful login would be personal data kept forever; failures expire with the lock.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no banner on every command; failures are still logged
+# The forms and the token endpoint answer a refusal themselves (auth.throttled, in Chinese), so
+# Axes' middleware, which swaps the answer for its own lockout page, is left out on purpose.
+SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "axes.W002"]
+
+
+def _trusted_proxies() -> list:
+    import ipaddress
+
+    networks = []
+    for item in filter(None, (p.strip() for p in env("TRUSTED_PROXIES").split(","))):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"GRIDBEE_TRUSTED_PROXIES: {item!r} is not an IP address or network (CIDR)"
+            ) from None
+    return networks
+
+
+# The reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs, comma-separated).
+# None set: the address a request comes from is the client's, whatever the header says.
+TRUSTED_PROXIES = _trusted_proxies()
+# Axes tells of every successful login at INFO (four lines each); failures come at WARNING.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_noop as N_
 from gridbee.core import live
 from gridbee.core.errors import CommonError, DomainError
 from gridbee.core.notify import notify
-from gridbee.people.models import Department
+from gridbee.people.errors import PeopleError
+from gridbee.people.models import Department, Partner
 from gridbee.people.permissions import Perm, has_perm
 from gridbee.reports.photos import process_photo
 from gridbee.rewards.actions import earning
@@ -141,6 +142,9 @@ def _case_for(actor, case_id, step: Step) -> Case:
         case = Case.objects.select_for_update().filter(pk=case_id).first()
         if case is None or not case.reports.filter(partner__user=actor).exists():
             raise DomainError(CaseError.NOT_FOUND if case is None else CaseError.NOT_THE_REPORTER)
+        # Read afresh: a suspension or revocation since they reported counts at once.
+        if not Partner.objects.get(user_id=actor.pk).can_act:
+            raise DomainError(PeopleError.PARTNER_INACTIVE)
         return case
     visible = visible_case(actor, case_id)
     if not has_perm(actor, step.who):

@@ -36,7 +36,3 @@ LOGGED_IN = [TokenAuth(), ActiveSessionAuth()]
 def require(request, perm: Perm) -> None:
     if not has_perm(request.user, perm):
         raise DomainError(CommonError.FORBIDDEN)
-
-
-def client_address(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")

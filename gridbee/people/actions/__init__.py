@@ -2,7 +2,7 @@
 administrators, the purge of personal data past its retention."""
 
 from .accounts import create_administrator
-from .auth import issue_token, revoke_token
+from .auth import end_logins, issue_token, revoke_token
 from .enrolment import act_on_application, submit_application
 from .orgs import ensure_default_industries
 from .partners import bind_grids, change_partner_status
@@ -13,6 +13,7 @@ __all__ = [
     "bind_grids",
     "change_partner_status",
     "create_administrator",
+    "end_logins",
     "ensure_default_industries",
     "issue_token",
     "purge_application_id_numbers",

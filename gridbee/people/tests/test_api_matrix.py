@@ -329,7 +329,9 @@ def snapshot():
 def client_for(county, role: str) -> Client:
     client = Client()
     if role != "anonymous":
-        client.force_login(county.users[role])
+        user = county.users[role]
+        user.refresh_from_db()  # a prepare step may have ended their logins (a suspension)
+        client.force_login(user)
     return client
 
 

@@ -260,6 +260,7 @@ def test_a_suspended_partner_cannot_report(county):
     people_actions.change_partner_status(
         county.partner.pk, "suspend", actor=county.reviewer, reason="false_reports"
     )
+    county.partner_user.refresh_from_db()  # the suspension ended their logins: a new one
     response = post(partner_client(county))
     assert response.status_code == 403 and response.json()["code"] == "reports.partner_inactive"
     assert Report.objects.count() == 0

@@ -52,8 +52,8 @@ class Command(BaseCommand):
         if workers < 1:
             raise CommandError("--workers must be 1 or more.")
         if workers > 1 and not settings.REDIS_URL:
-            # Live updates and login throttling are shared between processes through Redis;
-            # without it each process would see only its own.
+            # Live updates and the count of open live pages are shared between processes
+            # through Redis; without it each process would see only its own.
             raise CommandError("--workers above 1 needs GRIDBEE_REDIS_URL (shared live updates).")
         # SIGTERM (kill, systemd, docker stop) ends as Ctrl-C does. While uvicorn serves it
         # takes both signals over, shuts the server down, then raises the signal again here.
