@@ -56,7 +56,7 @@ def far_application(county) -> Application:
         password=NEW_PASSWORD,
         station_id=county.far_station.pk,
         work_area="长顺县城",
-        grid_codes=[],
+        grid_codes=[fixture.far_grid()],
         accepted_rules=True,
     )
 
