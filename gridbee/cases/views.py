@@ -41,7 +41,7 @@ ACTION_LABELS = {
     CaseEventKind.DISPATCH: _("Dispatch"),
     CaseEventKind.RETURN: _("Hand back"),
     CaseEventKind.SIGN: _("Sign for"),
-    CaseEventKind.ARRIVE: _("On the scene"),
+    CaseEventKind.ARRIVE: _("Mark arrival"),
     CaseEventKind.HANDLE: _("Report the result"),
     CaseEventKind.VERIFY_PASS: _("Verify and close"),
     CaseEventKind.VERIFY_FAIL: _("Send back for rework"),

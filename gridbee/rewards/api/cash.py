@@ -147,7 +147,7 @@ def reward_out(r: CashReward) -> dict:
         "paid_at": r.paid_at,
         "paid_reference": r.paid_reference,
         "held": hold.value if hold else None,
-        "held_reason": hold.label if hold else "",
+        "held_reason": str(hold.label) if hold else "",
         "returned_at": r.returned_at,
         "return_note": r.return_note,
     }
@@ -161,7 +161,7 @@ def held_out(r: CashReward) -> dict:
         "partner_name": r.partner.name,
         "amount_fen": r.amount_fen,
         "held": hold.value if hold else "",
-        "held_reason": hold.label if hold else "",
+        "held_reason": str(hold.label) if hold else "",
     }
 
 
