@@ -143,8 +143,9 @@ StepName = Literal[tuple(a for a in workflow.STEPS if a != CaseEventKind.HANDLE)
     "/cases/{case_id}/steps/{action}", response={200: CaseStateOut, **ERRORS}, auth=LOGGED_IN
 )
 def take_step(request, case_id: int, action: StepName, body: StepIn):
-    """Move a case along the closed loop (立案, 派遣, 签收, 核查…); the table in workflow.py
-    says who may take which step from which state. Send `version` to detect concurrent edits."""
+    """Move a case along the closed loop (立案, 派遣, 签收, 到场, 核查…); the table in workflow.py
+    says who may take which step from which state. Send `version` to detect concurrent edits;
+    `arrive` (到场) needs where the responder stands: lat, lon and accuracy."""
     case = workflow.act(
         case_id,
         action,
@@ -153,6 +154,9 @@ def take_step(request, case_id: int, action: StepName, body: StepIn):
         reason=body.reason,
         department_code=body.department_code,
         extension_minutes=body.extension_minutes,
+        lat=body.lat,
+        lon=body.lon,
+        accuracy_m=body.accuracy,
         version=body.version,
     )
     return state_out(

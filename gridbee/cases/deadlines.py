@@ -10,6 +10,9 @@ import chinese_calendar
 from django.conf import settings
 from django.utils import timezone
 
+from .choices import CaseStatus as S
+from .choices import Urgency
+
 log = logging.getLogger(__name__)
 
 
@@ -93,3 +96,19 @@ def step_minutes(urgency: str, step: str) -> int:
 
 def due(urgency: str, start: datetime.datetime, minutes: int) -> datetime.datetime:
     return deadline(start, minutes, emergency=urgency == "emergency")
+
+
+def current_step_minutes(urgency: str, status: str, handling_minutes: int) -> int | None:
+    """How long the step a case in `status` waits for may take: accepting, dispatching, for an
+    emergency a responder on the scene (联勤快反 1-3-5: the "5" runs from dispatch until the
+    arrival), then the category's handling time. None: no clock runs (on hold, waiting for
+    verification, over)."""
+    if status == S.REPORTED:
+        return step_minutes(urgency, "accept")
+    if status == S.ACCEPTED:
+        return step_minutes(urgency, "dispatch")
+    if status in (S.DISPATCHED, S.SIGNED) and urgency == Urgency.EMERGENCY:
+        return settings.RAPID_RESPONSE_MINUTES["on_scene"]
+    if status in (S.DISPATCHED, S.SIGNED, S.ON_SCENE):
+        return handling_minutes
+    return None

@@ -40,6 +40,7 @@ ACTION_LABELS = {
     CaseEventKind.DISPATCH: _("Dispatch"),
     CaseEventKind.RETURN: _("Hand back"),
     CaseEventKind.SIGN: _("Sign for"),
+    CaseEventKind.ARRIVE: _("Mark arrival"),
     CaseEventKind.HANDLE: _("Report the result"),
     CaseEventKind.VERIFY_PASS: _("Verify and close"),
     CaseEventKind.VERIFY_FAIL: _("Send back for rework"),
@@ -58,6 +59,7 @@ REPORTER_KINDS = {
     CaseEventKind.REJECT,
     CaseEventKind.DISPATCH,
     CaseEventKind.SIGN,
+    CaseEventKind.ARRIVE,
     CaseEventKind.HANDLE,
     CaseEventKind.VERIFY_PASS,
     CaseEventKind.VERIFY_FAIL,
@@ -226,6 +228,8 @@ def allowed_steps(user, case: Case, pending_extension) -> list[str]:
             continue
         if action in EXTENSION_DECISIONS and pending_extension is None:
             continue
+        if action == CaseEventKind.HANDLE and workflow.arrival_needed(case):
+            continue
         steps.append(action)
     return steps
 
@@ -248,6 +252,7 @@ def _step_forms(user, case: Case, pending_extension) -> list[dict]:
                 "photos": step.photos,
                 "department": action == CaseEventKind.DISPATCH,
                 "minutes": action == CaseEventKind.REQUEST_EXTENSION,
+                "location": step.location,
             }
         )
     return forms
@@ -391,6 +396,9 @@ def case_step(request, case_id: int, action: str):
             department_code=post.get("department_code", ""),
             extension_minutes=minutes,
             photos=[f.read() for f in request.FILES.getlist("photos")[:4]],
+            lat=post.get("lat") or None,
+            lon=post.get("lon") or None,
+            accuracy_m=post.get("accuracy") or None,
             version=version,
         )
     except DomainError as error:
@@ -424,6 +432,9 @@ def event_photo(request, photo_id: int):
 # -- the department -------------------------------------------------------------------------
 
 
+SHOWN = (CaseStatus.DISPATCHED, CaseStatus.SIGNED, CaseStatus.ON_SCENE, CaseStatus.HANDLED)
+
+
 @login_required
 @require_GET
 def department(request):
@@ -434,17 +445,18 @@ def department(request):
         queries.cases_for(user)
         .filter(
             department_id=user.department_id,
-            status__in=(CaseStatus.DISPATCHED, CaseStatus.SIGNED, CaseStatus.HANDLED),
+            status__in=SHOWN,
         )
         .select_related("category", "grid", "region")
         .order_by("step_deadline_at", "id")
     )
-    groups = {CaseStatus.DISPATCHED: [], CaseStatus.SIGNED: [], CaseStatus.HANDLED: []}
+    groups = {status: [] for status in SHOWN}
     for row in _rows(cases[:600]):
         groups[row["case"].status].append(row)
     sections = [
         ("pending", _("Waiting to be signed for"), groups[CaseStatus.DISPATCHED]),
         ("signed", _("Signed for, being handled"), groups[CaseStatus.SIGNED]),
+        ("on_scene", _("On the scene, being handled"), groups[CaseStatus.ON_SCENE]),
         ("handled", _("Handled, waiting for verification"), groups[CaseStatus.HANDLED]),
     ]
     return render(
@@ -453,6 +465,7 @@ def department(request):
         {
             "sections": sections,
             "department": user.department,
+            "arrive": CaseEventKind.ARRIVE,
             "live_url": reverse("live-queue"),
             "live_text": {k: str(v) for k, v in LIVE_TEXT.items()},
         },

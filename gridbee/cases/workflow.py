@@ -3,6 +3,7 @@ it checks who may take the step and from which state, moves the case, sets the n
 writes the timeline and tells the reporters — all in one transaction."""
 
 import datetime
+import math
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -19,9 +20,9 @@ from gridbee.people.errors import PeopleError
 from gridbee.people.models import Department, Partner
 from gridbee.people.permissions import Perm, has_perm
 from gridbee.reports.photos import process_photo
-from gridbee.rewards.actions import earning
+from gridbee.rewards.actions import cash, earning
 
-from . import crowd, deadlines
+from . import crowd, deadlines, dedup
 from .actions import record
 from .choices import CaseEventKind as K
 from .choices import CaseStatus as S
@@ -42,17 +43,21 @@ class Step:
     note: bool = False  # a note is required
     reasons: tuple[str, ...] = ()  # one of these reasons is required
     photos: bool = False  # result photos are required
+    location: bool = False  # where the actor stands is required (lat, lon, accuracy)
 
 
 TRIAGE, HANDLE = Perm.CASES_TRIAGE, Perm.CASES_HANDLE
-IN_HAND = (S.DISPATCHED, S.SIGNED)
+IN_HAND = (S.DISPATCHED, S.SIGNED, S.ON_SCENE)
 STEPS: dict[str, Step] = {
     K.ACCEPT: Step((S.REPORTED,), S.ACCEPTED, TRIAGE),
     K.REJECT: Step((S.REPORTED,), S.REJECTED, TRIAGE, reasons=tuple(RejectReason.values)),
     K.DISPATCH: Step((S.ACCEPTED,), S.DISPATCHED, TRIAGE),
     K.RETURN: Step((S.DISPATCHED,), S.ACCEPTED, HANDLE, note=True),
     K.SIGN: Step((S.DISPATCHED,), S.SIGNED, HANDLE),
-    K.HANDLE: Step((S.SIGNED,), S.HANDLED, HANDLE, note=True, photos=True),
+    # 到场 (联勤快反 1-3-5: on the scene within 5 minutes of dispatch). An emergency is handled
+    # only from the scene (see _handle); an ordinary case may skip the step.
+    K.ARRIVE: Step((S.SIGNED,), S.ON_SCENE, HANDLE, location=True),
+    K.HANDLE: Step((S.SIGNED, S.ON_SCENE), S.HANDLED, HANDLE, note=True, photos=True),
     K.VERIFY_PASS: Step((S.HANDLED,), S.CLOSED, TRIAGE),
     K.VERIFY_FAIL: Step((S.HANDLED,), S.SIGNED, TRIAGE, note=True),
     K.HOLD: Step((S.ACCEPTED, *IN_HAND), S.ON_HOLD, TRIAGE, note=True),
@@ -68,6 +73,7 @@ TOLD = {
     K.ACCEPT: N_("Your report was accepted as case #{id}."),
     K.REJECT: N_("Your report (case #{id}) was not accepted: {reason}."),
     K.DISPATCH: N_("Case #{id} was sent to {department}."),
+    K.ARRIVE: N_("Case #{id}: a responder of {department} is on the scene."),
     K.HANDLE: N_("Case #{id} was handled: {note}"),
     K.VERIFY_PASS: N_("Case #{id} is closed. Please rate the result."),
     K.REOPEN: N_("Case #{id} was reopened."),
@@ -84,6 +90,9 @@ def act(
     department_code: str = "",
     extension_minutes: int = 0,
     photos: list[bytes] = (),
+    lat: float | None = None,
+    lon: float | None = None,
+    accuracy_m: float | None = None,
     version: int | None = None,
 ) -> Case:
     """Apply one step of STEPS to a case, or refuse it with a clear error and change nothing."""
@@ -92,6 +101,7 @@ def act(
         raise DomainError(CaseError.INVALID_TRANSITION)
     note = (note or "").strip()
     processed = [process_photo(p) for p in photos] if step.photos else []
+    place = _place(lat, lon, accuracy_m) if step.location else {}
     with transaction.atomic():
         case = _case_for(actor, case_id, step)
         if version is not None and version != case.version:
@@ -104,6 +114,9 @@ def act(
             raise DomainError(CaseError.REASON_REQUIRED)
         if step.photos and not 1 <= len(processed) <= 3:
             raise DomainError(CaseError.PHOTOS_REQUIRED)
+        if place:  # how far from the case the step was taken, on its timeline
+            away = dedup.distance_m(case.lat, case.lon, place["lat"], place["lon"])
+            note = note or f"{away:.0f} m (±{place['accuracy_m']:.0f} m)"
         now = timezone.now()
         on_time = None if case.step_deadline_at is None else now <= case.step_deadline_at
         source = case.status
@@ -119,6 +132,7 @@ def act(
             from_status=source,
             to_status=case.status,
             on_time=on_time,
+            **place,
         )
         for n, photo in enumerate(processed):
             name = f"{case.pk}-{event.pk}-{n + 1}.jpg"
@@ -130,6 +144,8 @@ def act(
             )
         if action == K.VERIFY_PASS:  # 核查通过: points for the reporters, once each
             earning.case_verified(case)
+        elif action in (K.VERIFY_FAIL, K.REOPEN):  # 逐级核实: unpaid cash waits for the next
+            cash.case_reopened(case, action)
         elif action == K.REJECT and reason == RejectReason.FALSE_REPORT:
             earning.report_rejected(case, reason)  # repeated false reports: propose suspension
         _tell_reporters(case, action, note=note, reason=reason)
@@ -159,6 +175,25 @@ def set_deadline(case: Case, start: datetime.datetime, minutes: int) -> None:
 
 def _step_minutes(case: Case, step: str) -> int:
     return deadlines.step_minutes(case.urgency, step)
+
+
+def _clock(case: Case, status: str) -> int:
+    """The minutes of the step a case in `status` waits for (see deadlines)."""
+    return deadlines.current_step_minutes(case.urgency, status, case.category.handling_minutes)
+
+
+def _place(lat, lon, accuracy_m) -> dict:
+    """A location sent with a step: finite WGS-84 degrees and an accuracy in metres >= 0."""
+    if lat is None or lon is None or accuracy_m is None:
+        raise DomainError(CaseError.ARRIVAL_LOCATION_REQUIRED)
+    try:
+        lat, lon, accuracy_m = float(lat), float(lon), float(accuracy_m)
+    except (TypeError, ValueError):
+        raise DomainError(CaseError.LOCATION_INVALID) from None
+    finite = all(math.isfinite(v) for v in (lat, lon, accuracy_m))
+    if not (finite and -90 <= lat <= 90 and -180 <= lon <= 180 and accuracy_m >= 0):
+        raise DomainError(CaseError.LOCATION_INVALID)
+    return {"lat": lat, "lon": lon, "accuracy_m": accuracy_m}
 
 
 def _accept(case, now, **_):
@@ -195,10 +230,28 @@ def _verify_pass(case, now, actor, **_):
     case.step_deadline_at = None
 
 
+def arrival_needed(case: Case) -> bool:
+    """An emergency signed for but not yet on the scene: handling waits for the arrival."""
+    return case.urgency == Urgency.EMERGENCY and case.status == S.SIGNED
+
+
+def _arrive(case, now, **_):
+    # On the scene, an emergency's own handling time starts; an ordinary case keeps the
+    # deadline it got at dispatch (arriving buys no time).
+    if case.urgency == Urgency.EMERGENCY:
+        set_deadline(case, now, case.category.handling_minutes)
+
+
+def _handle(case, now, **_):
+    if arrival_needed(case):
+        raise DomainError(CaseError.ARRIVAL_REQUIRED)
+
+
 def _verify_fail(case, now, actor, **_):
     crowd.settle(case, passed=False, actor=actor, now=now)
     case.rework_count += 1
-    set_deadline(case, now, case.category.handling_minutes)
+    # Back to "signed": an emergency's responder goes back to the scene first.
+    set_deadline(case, now, _clock(case, S.SIGNED))
 
 
 def _hold(case, now, **_):
@@ -208,10 +261,7 @@ def _hold(case, now, **_):
 
 def _resume(case, now, **_):
     case.status, case.held_from = case.held_from or S.ACCEPTED, ""
-    in_hand = case.status in IN_HAND
-    set_deadline(
-        case, now, case.category.handling_minutes if in_hand else _step_minutes(case, "dispatch")
-    )
+    set_deadline(case, now, _clock(case, case.status))
 
 
 def _request_extension(case, now, note, actor, minutes, **_):
@@ -256,6 +306,8 @@ _APPLY = {
     K.DISPATCH: _dispatch,
     K.RETURN: _return,
     K.SIGN: _no_effect,
+    K.ARRIVE: _arrive,
+    K.HANDLE: _handle,
     K.VERIFY_PASS: _verify_pass,
     K.VERIFY_FAIL: _verify_fail,
     K.HOLD: _hold,

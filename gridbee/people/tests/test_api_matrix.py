@@ -134,7 +134,7 @@ OPS = {
             "password": fixture.PASSWORD,
             "station_id": "{station}",
             "work_area": "城南",
-            "grid_codes": [],
+            "grid_codes": [fixture.GRID_1],
             "accepted_rules": True,
         },
     ),

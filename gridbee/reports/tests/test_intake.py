@@ -191,7 +191,7 @@ def _enrol_second_partner(county):
         password="fixture-password-2026",
         station_id=county.station.pk,
         work_area="城东",
-        grid_codes=[],
+        grid_codes=[layers.COMMUNITY_1 + "001"],
         accepted_rules=True,
     )
     people_actions.act_on_application(app.pk, "recommend", actor=county.station_user)

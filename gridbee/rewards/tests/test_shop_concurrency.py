@@ -47,7 +47,7 @@ def enrol(county, n: int) -> list:
             password=county_module.PASSWORD,
             station_id=county.station.pk,
             work_area="城区",
-            grid_codes=[],
+            grid_codes=[county_module.GRID_1],
             accepted_rules=True,
         )
         people_actions.act_on_application(application.pk, "recommend", actor=county.station_user)
