@@ -2,6 +2,7 @@
 """GridBee's two commands, on a machine with nothing but Python 3.11+ and git:
 
     python3 run.py up     set up .venv from the locked requirements, serve the demo city
+                          (`gridbee up --demo`: made only in an empty database)
     python3 run.py test   set up .venv with the test tools, run the whole test suite
 
 Any further arguments go to `gridbee up` or to pytest. Other `gridbee` commands:
@@ -26,12 +27,17 @@ def say(message: str) -> None:
     print(f"[run.py] {message}", flush=True)
 
 
+def installed_stamp(lock: str) -> Path:
+    """The file saying .venv holds exactly this lock and pyproject.toml."""
+    files = [ROOT / "requirements" / lock, ROOT / "pyproject.toml"]
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:16]
+    return VENV / f".installed-{lock}-{digest}"
+
+
 def ensure_venv(lock: str) -> None:
     if sys.version_info < (3, 11):  # noqa: UP036 - run.py may be started by any python3
         sys.exit("GridBee needs Python 3.11 or newer.")
-    files = [ROOT / "requirements" / lock, ROOT / "pyproject.toml"]
-    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:16]
-    stamp = VENV / f".installed-{lock}-{digest}"
+    stamp = installed_stamp(lock)
     if stamp.exists():
         return
     if not (BIN / "python").exists():
@@ -39,7 +45,7 @@ def ensure_venv(lock: str) -> None:
         venv.create(VENV, with_pip=True)
     say(f"installing locked requirements ({lock}); the first time takes a minute")
     pip = [str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    subprocess.run([*pip, "--require-hashes", "-r", str(files[0])], check=True)
+    subprocess.run([*pip, "--require-hashes", "-r", str(ROOT / "requirements" / lock)], check=True)
     subprocess.run([*pip, "--no-deps", "-e", str(ROOT)], check=True)
     for old in VENV.glob(f".installed-{lock}-*"):
         old.unlink()
@@ -64,7 +70,8 @@ def main() -> None:
     os.chdir(ROOT)
     if command == "up":
         ensure_venv("base.lock")
-        os.execv(BIN / "gridbee", [str(BIN / "gridbee"), "up", *args])
+        # The demo city (public passwords) only here; `gridbee up` alone makes no accounts.
+        os.execv(BIN / "gridbee", [str(BIN / "gridbee"), "up", "--demo", *args])
     elif command == "test":
         ensure_venv("dev.lock")
         ensure_chromium()

@@ -36,9 +36,20 @@ def _error(request, status: int, code: str, message: str, details=None):
     return api.create_response(request, body, status=status)
 
 
+def _challenge(response):
+    # RFC 9110: a 401 carries a challenge naming how to authenticate: the bearer token the
+    # phones send (the web's session cookie has no scheme to name; browsers show no dialog).
+    if response.status_code == 401:
+        response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
-    return api.create_response(request, exc.as_dict(), status=exc.status)
+    response = _challenge(api.create_response(request, exc.as_dict(), status=exc.status))
+    if exc.status == 503:  # busy for now: when to send again
+        response["Retry-After"] = "5"
+    return response
 
 
 @api.exception_handler(NinjaValidationError)
@@ -50,13 +61,14 @@ def on_validation_error(request, exc: NinjaValidationError):
         }
         for err in exc.errors
     ]
-    return _error(request, 400, "invalid_input", _("Some fields are missing or invalid."), details)
+    error = CommonError.INVALID_INPUT  # the code actions give a bad number too (core/numbers.py)
+    return _error(request, error.status, error.code, error.message, details)
 
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request, exc):
     error = CommonError.NOT_AUTHENTICATED
-    return _error(request, error.status, error.code, error.message)
+    return _challenge(_error(request, error.status, error.code, error.message))
 
 
 @api.exception_handler(Http404)

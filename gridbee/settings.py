@@ -37,11 +37,15 @@ DATA_DIR = Path(env("DATA_DIR") or BASE_DIR.parent / "data").resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
+# A demo install keeps a random key of its own rather than a well-known one (backed up with
+# the data, see core/backup.py).
+SECRET_KEY_FILE = None if env("SECRET_KEY") else DATA_DIR / "secret_key"
+
+
 def _secret_key() -> str:
     if key := env("SECRET_KEY"):
         return key
-    # A demo install keeps a random key of its own rather than a well-known one.
-    path = DATA_DIR / "secret_key"
+    path = SECRET_KEY_FILE
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
@@ -73,6 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "gridbee.core.security.ContentSecurityPolicy",
     "gridbee.core.middleware.RequestSizeLimit",
     "gridbee.core.middleware.RejectNulCharacters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -163,6 +168,7 @@ DATABASES = _databases()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
+REDIS_PREFIX = env("REDIS_PREFIX", "gridbee")  # keys and channels of this install in Redis
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -219,15 +225,40 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 
 SESSION_COOKIE_HTTPONLY = True
+# Partners stay logged in on their phones for two weeks; staff, who act for the county, for a
+# working day (people/sessions.py).
 SESSION_COOKIE_AGE = 14 * 24 * 3600
+STAFF_SESSION_HOURS = env_int("STAFF_SESSION_HOURS", 10)
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Behind an HTTPS reverse proxy. Off by default: the demo serves plain http://127.0.0.1.
+HTTPS = env_bool("HTTPS")
+if HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # The proxy must set this header itself (and drop one sent by the client).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    # A load balancer checks health over plain HTTP and takes a redirect for a failure.
+    SECURE_REDIRECT_EXEMPT = [r"^api/health"]
+    SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS")
+
 # GridBee's own knobs.
 TILE_URL = env("TILE_URL")  # e.g. http://tiles.intranet/{z}/{x}/{y}.png; empty: no base map
 GRID_INDEX_CHECK_SECONDS = float(env("GRID_INDEX_CHECK_SECONDS", "2"))
+# Live pages (Server-Sent Events): how many one account may keep open at once, and how often an
+# open one checks that its viewer may still see what it streams (it ends when not).
+LIVE_STREAMS_PER_USER = env_int("LIVE_STREAMS_PER_USER", 6)
+try:
+    LIVE_RECHECK_SECONDS = float(env("LIVE_RECHECK_SECONDS", "30"))
+except ValueError:
+    LIVE_RECHECK_SECONDS = 0.0
+if not LIVE_RECHECK_SECONDS > 0:  # 0 would query the database without a pause
+    raise ImproperlyConfigured("GRIDBEE_LIVE_RECHECK_SECONDS must be a number of seconds above 0")
 # Office hours for ordinary deadlines; emergencies' rapid-response steps in minutes (1-3-5).
 WORK_HOURS = env("WORK_HOURS", "08:30-12:00,14:30-18:00")
 RAPID_RESPONSE_MINUTES = {
@@ -239,14 +270,111 @@ ORDINARY_STEP_MINUTES = {"accept": 60, "dispatch": 120}  # working minutes
 NOTIFY_CHANNELS = [
     path for path in env("NOTIFY_CHANNELS", "gridbee.core.notify.OutboxChannel").split(",") if path
 ]
+# Photos processed at once per process (each can hold ~190 MB while decoded whole, see
+# bench/photo_memory.py), and how long a request waits for its turn before a 503 "busy".
+# The CPUs this process may use (a container's share, not the host's count).
+_CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+PHOTO_DECODES = env_int("PHOTO_DECODES", _CPUS or 2)
+PHOTO_DECODE_WAIT_SECONDS = env_int("PHOTO_DECODE_WAIT_SECONDS", 10)
+if PHOTO_DECODES < 1 or PHOTO_DECODE_WAIT_SECONDS < 1:
+    raise ImproperlyConfigured(
+        "GRIDBEE_PHOTO_DECODES and GRIDBEE_PHOTO_DECODE_WAIT_SECONDS must be at least 1"
+    )
 MAX_REQUEST_BYTES = 40 * 1024 * 1024  # three 12 MB photos and the form around them
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+# Enrolment applications keep the applicant's ID number until the decision is this old; the
+# approved partner's own copy stays on the partner (people/actions/retention.py).
+ID_NUMBER_RETENTION_DAYS = env_int("ID_NUMBER_RETENTION_DAYS", 180)
 
+# Django's logging and uvicorn's in one configuration, every handler dropping the secrets a
+# line may carry (an Open311 client's api_key, an applicant's status link in an access line).
+# uvicorn installs its own configuration first, then imports gridbee.asgi, whose
+# django.setup() puts this one in its place, in each worker process too.
+_REDACT = ["redact_secrets"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_secrets": {"()": "gridbee.core.security.RedactSecrets"}},
+    "formatters": {
+        # uvicorn's own formatters, under the names uvicorn looks them up by.
+        "default": {
+            "()": "uvicorn.logging.DefaultFormatter",
+            "fmt": "%(levelprefix)s %(message)s",
+            "use_colors": None,
+        },
+        "access": {
+            "()": "uvicorn.logging.AccessFormatter",
+            "fmt": '%(levelprefix)s %(client_addr)s - "%(request_line)s" %(status_code)s',
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": _REDACT},
+        "default": {
+            "class": "logging.StreamHandler",
+            "formatter": "default",
+            "stream": "ext://sys.stderr",
+            "filters": _REDACT,
+        },
+        "access": {
+            "class": "logging.StreamHandler",
+            "formatter": "access",
+            "stream": "ext://sys.stdout",
+            "filters": _REDACT,
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    # Huey's consumer logs through its own handler already.
-    "loggers": {"huey": {"level": "INFO", "propagate": False}},
+    "loggers": {
+        # Huey's consumer logs through its own handler already.
+        "huey": {"level": "INFO", "propagate": False},
+        "uvicorn": {"handlers": ["default"], "level": "INFO", "propagate": False},
+        "uvicorn.error": {"level": "INFO"},
+        "uvicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+    },
 }
+
+# --- Logins: one throttle for every login form (web, API, admin) ------------------------------
+# django-axes counts failed logins in the database (no Redis needed, so logins work while the
+# cache is down), per mobile number AND client address together: failures from elsewhere never
+# lock the owner out. Five failures lock that pair for a quarter of an hour; failures during the
+# lock are refused unheard and do not prolong it. A reviewer unlocks at once in the admin (the
+# user's "Unlock logins" action, or Axes' access attempts) or with `gridbee axes_reset_username`.
+INSTALLED_APPS += ["axes"]
+# First: refuses a locked pair before the password is even checked, and counts each attempt
+# atomically before it is heard (see people/backends.py).
+AUTHENTICATION_BACKENDS = ["gridbee.people.backends.LoginThrottle", *AUTHENTICATION_BACKENDS]
+AXES_HANDLER = "gridbee.people.backends.CountFirst"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours: a quarter of an hour
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "gridbee.people.throttle.login_username"
+AXES_CLIENT_IP_CALLABLE = "gridbee.people.addresses.client_address"
+# A row per successful login would be personal data kept forever; failures expire with the lock.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no banner on every command; failures are still logged
+# The forms and the token endpoint answer a refusal themselves (auth.throttled, in Chinese), so
+# Axes' middleware, which swaps the answer for its own lockout page, is left out on purpose.
+SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "axes.W002"]
+
+
+def _trusted_proxies() -> list:
+    import ipaddress
+
+    networks = []
+    for item in filter(None, (p.strip() for p in env("TRUSTED_PROXIES").split(","))):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"GRIDBEE_TRUSTED_PROXIES: {item!r} is not an IP address or network (CIDR)"
+            ) from None
+    return networks
+
+
+# The reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs, comma-separated).
+# None set: the address a request comes from is the client's, whatever the header says.
+TRUSTED_PROXIES = _trusted_proxies()
+# Axes tells of every successful login at INFO (four lines each); failures come at WARNING.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}

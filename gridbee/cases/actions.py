@@ -13,7 +13,7 @@ from gridbee.geo.choices import Level
 from gridbee.geo.index import Location
 from gridbee.reports.models import Report
 
-from . import deadlines, dedup, effects
+from . import deadlines, dedup, effects, kinds
 from .choices import OPEN_STATUSES, CaseEventKind, CaseStatus, Urgency
 from .errors import CaseError
 from .models import Case, CaseEvent
@@ -31,10 +31,10 @@ def file_report(
     if case_id is not None:
         changes = {"report_count": F("report_count") + 1, "last_report_at": now}
         Case.objects.filter(pk=case_id).update(**changes)
-        case = Case.objects.get(pk=case_id)
+        case = Case.objects.select_for_update().get(pk=case_id)
         record(case, CaseEventKind.JOINED)
         if emergency and case.urgency != Urgency.EMERGENCY:
-            _make_emergency(case, actor=None, note="reporter flagged an emergency")
+            _make_emergency(case, actor=None, note="reporter flagged an emergency", now=now)
         live.case_changed(case, CaseEventKind.JOINED)
         return case, False
     urgent = emergency or category.urgency == Urgency.EMERGENCY
@@ -91,14 +91,20 @@ def mark_emergency(case_id, *, actor, note: str = "") -> Case:
         if case.status not in OPEN_STATUSES:
             raise DomainError(CaseError.NOT_OPEN)
         if case.urgency != Urgency.EMERGENCY:
-            _make_emergency(case, actor=actor, note=note)
+            _make_emergency(case, actor=actor, note=note, now=timezone.now())
             live.case_changed(case, CaseEventKind.MARKED_EMERGENCY)
     return case
 
 
-def _make_emergency(case: Case, *, actor, note: str) -> None:
+def _make_emergency(case: Case, *, actor, note: str, now) -> None:
+    """Raised to emergency, the case moves to the rapid clock at once (联勤快反 1-3-5): the
+    step it waits for is due in minutes from now, not when its ordinary deadline would be."""
     case.urgency = Urgency.EMERGENCY
-    case.save(update_fields=["urgency"])
+    minutes = kinds.clock(case, case.status)
+    if minutes is not None:
+        case.step_deadline_at = deadlines.due(case.urgency, now, minutes)
+        case.step_escalated = False
+    case.save(update_fields=["urgency", "step_deadline_at", "step_escalated"])
     record(case, CaseEventKind.MARKED_EMERGENCY, actor=actor, note=note)
 
 

@@ -9,6 +9,7 @@ from ninja.files import UploadedFile
 
 from gridbee.core.authz import Perm
 from gridbee.core.errors import CommonError, DomainError
+from gridbee.core.numbers import AccuracyM, Latitude, Longitude
 from gridbee.core.schemas import ErrorOut
 from gridbee.geo.choices import Crs
 from gridbee.people.auth import LOGGED_IN, require
@@ -142,8 +143,9 @@ StepName = Literal[tuple(a for a in workflow.STEPS if a != CaseEventKind.HANDLE)
     "/cases/{case_id}/steps/{action}", response={200: CaseStateOut, **ERRORS}, auth=LOGGED_IN
 )
 def take_step(request, case_id: int, action: StepName, body: StepIn):
-    """Move a case along the closed loop (立案, 派遣, 签收, 核查…); the table in workflow.py
-    says who may take which step from which state. Send `version` to detect concurrent edits."""
+    """Move a case along the closed loop (立案, 派遣, 签收, 到场, 核查…); the table in workflow.py
+    says who may take which step from which state. Send `version` to detect concurrent edits;
+    `arrive` (到场) needs where the responder stands: lat, lon and accuracy."""
     case = workflow.act(
         case_id,
         action,
@@ -152,6 +154,9 @@ def take_step(request, case_id: int, action: StepName, body: StepIn):
         reason=body.reason,
         department_code=body.department_code,
         extension_minutes=body.extension_minutes,
+        lat=body.lat,
+        lon=body.lon,
+        accuracy_m=body.accuracy,
         version=body.version,
     )
     return state_out(
@@ -245,11 +250,11 @@ def list_crowd_offers(request):
 def submit_crowd_check(
     request,
     case_id: int,
-    lat: Form[float],
-    lon: Form[float],
+    lat: Form[Latitude],
+    lon: Form[Longitude],
     photo: File[UploadedFile],
     crs: Form[Crs] = Crs.WGS84,
-    accuracy: Form[float | None] = None,
+    accuracy: Form[AccuracyM | None] = None,
 ):
     """A partner's photo of a handled case's result, taken where they stand: the first within
     the category's radius after the handling counts; the operator's verification confirms it.

@@ -21,6 +21,7 @@ class CaseStatus(models.TextChoices):
     REJECTED = "rejected", _("Not accepted")  # 不予立案
     DISPATCHED = "dispatched", _("Dispatched")  # 派遣
     SIGNED = "signed", _("Signed for")  # 签收
+    ON_SCENE = "on_scene", _("On the scene")  # 到场 (联勤快反: within 5 minutes)
     HANDLED = "handled", _("Handled")  # 处置完毕
     ON_HOLD = "on_hold", _("On hold")  # 缓办
     CLOSED = "closed", _("Closed")  # 结案
@@ -32,6 +33,7 @@ OPEN_STATUSES = (
     CaseStatus.ACCEPTED,
     CaseStatus.DISPATCHED,
     CaseStatus.SIGNED,
+    CaseStatus.ON_SCENE,
     CaseStatus.HANDLED,
     CaseStatus.ON_HOLD,
 )
@@ -48,6 +50,7 @@ class CaseEventKind(models.TextChoices):
     DISPATCH = "dispatch", _("Dispatched")  # 派遣
     RETURN = "return", _("Handed back by the department")  # 退回
     SIGN = "sign", _("Signed for")  # 签收
+    ARRIVE = "arrive", _("Responder on the scene")  # 到场
     HANDLE = "handle", _("Handled")  # 处置完毕
     VERIFY_PASS = "verify_pass", _("Verified and closed")  # 核查通过, 结案
     VERIFY_FAIL = "verify_fail", _("Sent back for rework")  # 返工

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from gridbee.core import live
 from gridbee.core.errors import DomainError
+from gridbee.core.numbers import AccuracyM, checked
 from gridbee.geo.routing import to_wgs84
 from gridbee.people.choices import Role
 from gridbee.people.models import User
@@ -121,6 +122,7 @@ def submit_check(
     not a partner (403), not a case of their county or one they reported (404), not waiting
     for verification (409), already checked by someone else (409), too far away (400)."""
     partner = require_partner(actor)
+    accuracy_m = checked(accuracy_m, AccuracyM, field="accuracy")
     lat, lon = to_wgs84(lat, lon, crs)
     processed = process_photo(photo)
     try:

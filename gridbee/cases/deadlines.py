@@ -10,6 +10,9 @@ import chinese_calendar
 from django.conf import settings
 from django.utils import timezone
 
+from .choices import CaseStatus as S
+from .choices import Urgency
+
 log = logging.getLogger(__name__)
 
 
@@ -95,6 +98,16 @@ def due(urgency: str, start: datetime.datetime, minutes: int) -> datetime.dateti
     return deadline(start, minutes, emergency=urgency == "emergency")
 
 
-def rapid(case) -> bool:
-    """Whether the case runs on the rapid-response clock (联勤快反 1-3-5, wall-clock minutes)."""
-    return case.urgency == "emergency"
+def phase_of(urgency: str, status: str) -> str | None:
+    """The phase whose clock runs while a case is in `status`: accepting, dispatching, for an
+    emergency a responder on the scene (联勤快反 1-3-5: the "5" runs from dispatch until the
+    arrival), then handling. None: no clock runs (on hold, waiting for verification, over)."""
+    if status == S.REPORTED:
+        return "accept"
+    if status == S.ACCEPTED:
+        return "dispatch"
+    if status in (S.DISPATCHED, S.SIGNED) and urgency == Urgency.EMERGENCY:
+        return "on_scene"
+    if status in (S.DISPATCHED, S.SIGNED, S.ON_SCENE):
+        return "handle"
+    return None

@@ -57,3 +57,22 @@ class CaseError(ErrorCode):
         400,
         _("Your location is needed: the photo counts only where it was taken. Allow location."),
     )
+    # 到场 (联勤快反 1-3-5): the responder marks arrival where they stand.
+    ARRIVAL_LOCATION_REQUIRED = (
+        "cases.arrival_location_required",
+        400,
+        _("Your location is needed to mark the arrival: allow location and try again."),
+    )
+    LOCATION_INVALID = (
+        "cases.location_invalid",
+        400,
+        _(
+            "This location is not valid: latitude −90 to 90, longitude −180 to 180, and an "
+            "accuracy in metres that is not negative."
+        ),
+    )
+    ARRIVAL_REQUIRED = (
+        "cases.arrival_required",
+        409,
+        _("An emergency is handled on the scene: mark the arrival first."),
+    )

@@ -30,6 +30,7 @@ class Step:
     note: bool = False  # a note is required
     reasons: tuple[str, ...] = ()  # one of these reasons is required
     photos: bool = False  # result photos are required
+    location: bool = False  # where the actor stands is required (lat, lon, accuracy)
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,12 @@ def of(case) -> Kind:
     return _KINDS[case.kind]
 
 
+def clock(case, status: str) -> int | None:
+    """The minutes of the step a case in `status` waits for, by its kind's deadline policy."""
+    phase = deadlines.phase_of(case.urgency, status)
+    return None if phase is None else of(case).minutes(case, phase)
+
+
 def vocabulary() -> set[str]:
     """Every step name some kind takes."""
     return {action for kind in _KINDS.values() for action in kind.steps}
@@ -74,14 +81,17 @@ def vocabulary() -> set[str]:
 # -- photo reports (随手拍) ---------------------------------------------------------------------
 
 TRIAGE, HANDLE = Perm.CASES_TRIAGE, Perm.CASES_HANDLE
-IN_HAND = (S.DISPATCHED, S.SIGNED)
+IN_HAND = (S.DISPATCHED, S.SIGNED, S.ON_SCENE)
 REPORT_STEPS: dict[str, Step] = {
     K.ACCEPT: Step((S.REPORTED,), S.ACCEPTED, TRIAGE),
     K.REJECT: Step((S.REPORTED,), S.REJECTED, TRIAGE, reasons=tuple(RejectReason.values)),
     K.DISPATCH: Step((S.ACCEPTED,), S.DISPATCHED, TRIAGE),
     K.RETURN: Step((S.DISPATCHED,), S.ACCEPTED, HANDLE, note=True),
     K.SIGN: Step((S.DISPATCHED,), S.SIGNED, HANDLE),
-    K.HANDLE: Step((S.SIGNED,), S.HANDLED, HANDLE, note=True, photos=True),
+    # 到场 (联勤快反 1-3-5: on the scene within 5 minutes of dispatch). An emergency is handled
+    # only from the scene (workflow._handle); an ordinary case may skip the step.
+    K.ARRIVE: Step((S.SIGNED,), S.ON_SCENE, HANDLE, location=True),
+    K.HANDLE: Step((S.SIGNED, S.ON_SCENE), S.HANDLED, HANDLE, note=True, photos=True),
     K.VERIFY_PASS: Step((S.HANDLED,), S.CLOSED, TRIAGE),
     K.VERIFY_FAIL: Step((S.HANDLED,), S.SIGNED, TRIAGE, note=True),
     K.HOLD: Step((S.ACCEPTED, *IN_HAND), S.ON_HOLD, TRIAGE, note=True),
@@ -97,6 +107,7 @@ REPORT_TOLD = {
     K.ACCEPT: N_("Your report was accepted as case #{id}."),
     K.REJECT: N_("Your report (case #{id}) was not accepted: {reason}."),
     K.DISPATCH: N_("Case #{id} was sent to {department}."),
+    K.ARRIVE: N_("Case #{id}: a responder of {department} is on the scene."),
     K.HANDLE: N_("Case #{id} was handled: {note}"),
     K.VERIFY_PASS: N_("Case #{id} is closed. Please rate the result."),
     K.REOPEN: N_("Case #{id} was reopened."),

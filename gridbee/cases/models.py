@@ -97,6 +97,10 @@ class CaseEvent(models.Model):
     to_status = models.CharField(max_length=20, blank=True)
     # Whether this step came within its deadline (None when the step had none).
     on_time = models.BooleanField(null=True)
+    # Where the actor stood, for the steps taken on the spot (到场): WGS-84, accuracy in metres.
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    accuracy_m = models.FloatField(null=True, blank=True)
     at = models.DateTimeField(auto_now_add=True)
     # What follows this step (effects.py) is still to be applied.
     effects_pending = models.BooleanField(default=False)

@@ -41,6 +41,10 @@ class StepIn(Schema):
     department_code: str = Field("", max_length=30)
     extension_minutes: int = Field(0, ge=0, le=60 * 24 * 30)
     version: int | None = Field(None, description="The case version you saw; 409 if it moved")
+    # Where the responder stands when marking the arrival (到场): WGS-84 and metres.
+    lat: float | None = None
+    lon: float | None = None
+    accuracy: float | None = Field(None, description="Accuracy of lat/lon in metres")
 
 
 class CaseStateOut(CaseOut):

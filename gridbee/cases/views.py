@@ -4,7 +4,6 @@ department's list, the reporter's own case page, and their live streams (Server-
 Views read through queries.py (scoped to the caller) and write only through workflow.act; a
 refused step answers the page again with the domain error's message and its HTTP status."""
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case as Switch
 from django.db.models import IntegerField, Prefetch, Value, When
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -41,6 +40,7 @@ ACTION_LABELS = {
     CaseEventKind.DISPATCH: _("Dispatch"),
     CaseEventKind.RETURN: _("Hand back"),
     CaseEventKind.SIGN: _("Sign for"),
+    CaseEventKind.ARRIVE: _("Mark arrival"),
     CaseEventKind.HANDLE: _("Report the result"),
     CaseEventKind.VERIFY_PASS: _("Verify and close"),
     CaseEventKind.VERIFY_FAIL: _("Send back for rework"),
@@ -59,6 +59,7 @@ REPORTER_KINDS = {
     CaseEventKind.REJECT,
     CaseEventKind.DISPATCH,
     CaseEventKind.SIGN,
+    CaseEventKind.ARRIVE,
     CaseEventKind.HANDLE,
     CaseEventKind.VERIFY_PASS,
     CaseEventKind.VERIFY_FAIL,
@@ -227,6 +228,8 @@ def allowed_steps(user, case: Case, pending_extension) -> list[str]:
             continue
         if action in EXTENSION_DECISIONS and pending_extension is None:
             continue
+        if action == CaseEventKind.HANDLE and workflow.arrival_needed(case):
+            continue
         steps.append(action)
     return steps
 
@@ -249,6 +252,7 @@ def _step_forms(user, case: Case, pending_extension) -> list[dict]:
                 "photos": step.photos,
                 "department": action == CaseEventKind.DISPATCH,
                 "minutes": action == CaseEventKind.REQUEST_EXTENSION,
+                "location": step.location,
             }
         )
     return forms
@@ -393,6 +397,9 @@ def case_step(request, case_id: int, action: str):
             department_code=post.get("department_code", ""),
             extension_minutes=minutes,
             photos=[f.read() for f in request.FILES.getlist("photos")[:4]],
+            lat=post.get("lat") or None,
+            lon=post.get("lon") or None,
+            accuracy_m=post.get("accuracy") or None,
             version=version,
         )
     except DomainError as error:
@@ -426,6 +433,9 @@ def event_photo(request, photo_id: int):
 # -- the department -------------------------------------------------------------------------
 
 
+SHOWN = (CaseStatus.DISPATCHED, CaseStatus.SIGNED, CaseStatus.ON_SCENE, CaseStatus.HANDLED)
+
+
 @login_required
 @require_GET
 def department(request):
@@ -436,17 +446,18 @@ def department(request):
         queries.cases_for(user)
         .filter(
             department_id=user.department_id,
-            status__in=(CaseStatus.DISPATCHED, CaseStatus.SIGNED, CaseStatus.HANDLED),
+            status__in=SHOWN,
         )
         .select_related("category", "grid", "region")
         .order_by("step_deadline_at", "id")
     )
-    groups = {CaseStatus.DISPATCHED: [], CaseStatus.SIGNED: [], CaseStatus.HANDLED: []}
+    groups = {status: [] for status in SHOWN}
     for row in _rows(cases[:600]):
         groups[row["case"].status].append(row)
     sections = [
         ("pending", _("Waiting to be signed for"), groups[CaseStatus.DISPATCHED]),
         ("signed", _("Signed for, being handled"), groups[CaseStatus.SIGNED]),
+        ("on_scene", _("On the scene, being handled"), groups[CaseStatus.ON_SCENE]),
         ("handled", _("Handled, waiting for verification"), groups[CaseStatus.HANDLED]),
     ]
     return render(
@@ -455,6 +466,7 @@ def department(request):
         {
             "sections": sections,
             "department": user.department,
+            "arrive": CaseEventKind.ARRIVE,
             "live_url": reverse("live-queue"),
             "live_text": {k: str(v) for k, v in LIVE_TEXT.items()},
         },
@@ -465,25 +477,31 @@ def department(request):
 
 
 def queue_topics(user) -> list[str]:
-    """The county topics whose cases can enter this user's queue."""
+    """The topics carrying the events of the cases this user's queues may hold, and of no other
+    (as queries.cases_for scopes them): a department hears what was sent to it, an operator
+    bound to grids those grids, the staff of a town or community their area, county-wide
+    staff their counties."""
     from gridbee.geo.choices import Level
     from gridbee.geo.models import Region
     from gridbee.people.queries import EVERYWHERE, region_scope
 
     if not has_perm(user, Perm.CASES_VIEW):
         return []
+    if user.role == Role.DEPARTMENT:
+        return [live.department_topic(user.department_id)] if user.department_id else []
     if user.role == Role.OPERATOR and not user.region_id:
-        codes = user.grids.values_list("community_id", flat=True)
-        return sorted({f"county:{code[:6]}000000" for code in codes})
+        return [live.grid_topic(pk) for pk in user.grids.values_list("pk", flat=True)]
     prefix = region_scope(user)
     if prefix is None:
         return []
-    if len(prefix) >= 6:
-        return [f"county:{prefix[:6]}000000"]
+    if len(prefix) > 6:
+        return [live.area_topic(prefix)]
+    if len(prefix) == 6:
+        return [live.county_topic(f"{prefix}000000")]
     counties = Region.objects.filter(level=Level.COUNTY)
     if prefix != EVERYWHERE:
         counties = counties.filter(code__startswith=prefix)
-    return [f"county:{code}" for code in counties.values_list("code", flat=True)[:500]]
+    return [live.county_topic(code) for code in counties.values_list("code", flat=True)[:500]]
 
 
 def _case_topics(user, case_id) -> list[str]:
@@ -493,29 +511,26 @@ def _case_topics(user, case_id) -> list[str]:
         case = queries.timeline_case(user, case_id)
     except DomainError:
         return []
-    return [f"case:{case.pk}"]
+    return [live.case_topic(case.pk)]
 
 
-def _refuse(status: int = 404) -> HttpResponse:
-    return HttpResponse(status=status, content_type="text/plain")
+def _own_topics(user) -> list[str]:
+    return [live.user_topic(user.pk)] if user.is_authenticated else []
+
+
+# Each live view decides who may hear what before its stream starts, and an open stream holds
+# no database connection (see live.stream).
 
 
 async def live_queue(request):
-    user = await request.auser()
-    if not user.is_authenticated:
-        return _refuse(401)
-    topics = await sync_to_async(queue_topics)(user)
-    return live.sse_response(topics) if topics else _refuse(403)
+    return await live.stream(request, queue_topics, refused=403, anonymous=401)
 
 
 async def live_case(request, case_id: int):
-    user = await request.auser()
-    topics = await sync_to_async(_case_topics)(user, case_id)
-    return live.sse_response(topics) if topics else _refuse(404)
+    return await live.stream(
+        request, lambda user: _case_topics(user, case_id), refused=404, anonymous=None
+    )
 
 
 async def live_mine(request):
-    user = await request.auser()
-    if not user.is_authenticated:
-        return _refuse(401)
-    return live.sse_response([f"user:{user.pk}"])
+    return await live.stream(request, _own_topics, refused=401, anonymous=401)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gridbee.core.errors import DomainError
+from gridbee.core.numbers import AccuracyM, Latitude, Longitude, from_form
 from gridbee.geo.choices import Crs
 from gridbee.reports.errors import ReportError
 from gridbee.reports.photos import MAX_BYTES
@@ -48,22 +49,16 @@ def crowd_checks(request):
     return _page(request)
 
 
-def _float(value) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number == number else None  # NaN is no place
-
-
 @login_required
 @require_POST
 def crowd_check(request, case_id: int):
     _partner(request.user)
     post = request.POST
     upload = request.FILES.get("photo")
-    lat, lon = _float(post.get("lat")), _float(post.get("lon"))
     try:
+        lat = from_form(post.get("lat"), Latitude, field="lat")
+        lon = from_form(post.get("lon"), Longitude, field="lon")
+        accuracy = from_form(post.get("accuracy"), AccuracyM, field="accuracy")
         if upload is None:
             raise DomainError(ReportError.NO_PHOTO)
         if lat is None or lon is None:
@@ -76,7 +71,7 @@ def crowd_check(request, case_id: int):
             lat=lat,
             lon=lon,
             crs=post.get("crs") or Crs.WGS84,
-            accuracy_m=_float(post.get("accuracy")),
+            accuracy_m=accuracy,
             photo=upload.read(),
         )
     except DomainError as error:

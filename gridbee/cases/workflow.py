@@ -1,9 +1,11 @@
 """The closed loop (闭环), one engine for every kind of case: one function applies a step of the
 case's kind (kinds.py): it checks who may take the step and from which state, moves the case,
 sets the next deadline and writes the timeline in one transaction; what follows the step
-(messages, points, notifications) is applied after it, exactly once (effects.py)."""
+(messages, points, cash reviews, notifications) is applied after it, exactly once
+(effects.py)."""
 
 import datetime
+import math
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -13,13 +15,15 @@ from django.utils.translation import gettext as _
 from gridbee.core import live
 from gridbee.core.authz import has_perm
 from gridbee.core.errors import CommonError, DomainError
-from gridbee.people.models import Department
+from gridbee.people.errors import PeopleError
+from gridbee.people.models import Department, Partner
 from gridbee.reports.photos import process_photo
 
-from . import crowd, deadlines, effects, kinds
+from . import crowd, deadlines, dedup, effects, kinds
 from .actions import record
 from .choices import CaseEventKind as K
 from .choices import CaseStatus as S
+from .choices import Urgency
 from .errors import CaseError
 from .kinds import IN_HAND, REPORTER, Step
 from .models import Case, Extension, Message
@@ -28,7 +32,7 @@ from .queries import visible_case
 REOPEN_DAYS = 7
 # The photo reports' table, by its old name.
 STEPS = kinds.REPORT.steps
-__all__ = ["REPORTER", "STEPS", "Step", "act", "escalate_overdue"]
+__all__ = ["IN_HAND", "REPORTER", "STEPS", "Step", "act", "arrival_needed", "escalate_overdue"]
 
 
 def act(
@@ -41,6 +45,9 @@ def act(
     department_code: str = "",
     extension_minutes: int = 0,
     photos: list[bytes] = (),
+    lat: float | None = None,
+    lon: float | None = None,
+    accuracy_m: float | None = None,
     version: int | None = None,
 ) -> Case:
     """Apply one step of the case's kind to a case, or refuse it with a clear error and change
@@ -51,6 +58,7 @@ def act(
     processed = [process_photo(p) for p in photos] if photos else []
     with transaction.atomic():
         case, step = _case_for(actor, case_id, action)
+        place = _place(lat, lon, accuracy_m) if step.location else {}
         if version is not None and version != case.version:
             raise DomainError(CaseError.STALE)
         if case.status not in step.sources:
@@ -61,6 +69,9 @@ def act(
             raise DomainError(CaseError.REASON_REQUIRED)
         if step.photos and not 1 <= len(processed) <= 3:
             raise DomainError(CaseError.PHOTOS_REQUIRED)
+        if place and case.lat is not None:  # how far from the case the step was taken
+            away = dedup.distance_m(case.lat, case.lon, place["lat"], place["lon"])
+            note = note or f"{away:.0f} m (±{place['accuracy_m']:.0f} m)"
         now = timezone.now()
         on_time = None if case.step_deadline_at is None else now <= case.step_deadline_at
         source = case.status
@@ -71,8 +82,8 @@ def act(
             case.status = step.target
         case.version += 1
         case.save()
-        event = record(case, action, actor=actor, note=note or reason,
-                       from_status=source, to_status=case.status, on_time=on_time)  # fmt: skip
+        event = record(case, action, actor=actor, note=note or reason, from_status=source,
+                       to_status=case.status, on_time=on_time, **place)  # fmt: skip
         for n, photo in enumerate(processed if step.photos else ()):
             name = f"{case.pk}-{event.pk}-{n + 1}.jpg"
             event.photos.create(
@@ -94,6 +105,10 @@ def _case_for(actor, case_id, action: str) -> tuple[Case, Step]:
     if step is not None and step.who == REPORTER:
         if not kind.reporters(case).filter(pk=actor.pk).exists():
             raise DomainError(CaseError.NOT_THE_REPORTER)
+        # Read afresh: a suspension or revocation since they reported counts at once.
+        partner = Partner.objects.filter(user_id=actor.pk).first()
+        if partner is not None and not partner.can_act:
+            raise DomainError(PeopleError.PARTNER_INACTIVE)
         return case, step
     visible = visible_case(actor, case_id)  # not found = not yours
     if step is None:
@@ -110,13 +125,27 @@ def _is_id(value) -> bool:
         return False
 
 
-def set_deadline(case: Case, start: datetime.datetime, minutes: int) -> None:
-    case.step_deadline_at = deadlines.due(case.urgency, start, minutes)
+def set_deadline(case: Case, start: datetime.datetime, minutes: int | None) -> None:
+    case.step_deadline_at = None if minutes is None else deadlines.due(case.urgency, start, minutes)
     case.step_escalated = False
 
 
 def _minutes(case: Case, phase: str) -> int:
     return kinds.of(case).minutes(case, phase)
+
+
+def _place(lat, lon, accuracy_m) -> dict:
+    """A location sent with a step: finite WGS-84 degrees and an accuracy in metres >= 0."""
+    if lat is None or lon is None or accuracy_m is None:
+        raise DomainError(CaseError.ARRIVAL_LOCATION_REQUIRED)
+    try:
+        lat, lon, accuracy_m = float(lat), float(lon), float(accuracy_m)
+    except (TypeError, ValueError):
+        raise DomainError(CaseError.LOCATION_INVALID) from None
+    finite = all(math.isfinite(v) for v in (lat, lon, accuracy_m))
+    if not (finite and -90 <= lat <= 90 and -180 <= lon <= 180 and accuracy_m >= 0):
+        raise DomainError(CaseError.LOCATION_INVALID)
+    return {"lat": lat, "lon": lon, "accuracy_m": accuracy_m}
 
 
 def _accept(case, now, **_):
@@ -134,7 +163,7 @@ def _dispatch(case, now, department_code, **_):
     if department is None:
         raise DomainError(CaseError.DEPARTMENT_REQUIRED)
     case.department = department
-    set_deadline(case, now, _minutes(case, "on_scene" if deadlines.rapid(case) else "handle"))
+    set_deadline(case, now, kinds.clock(case, S.DISPATCHED))
 
 
 def _return(case, now, **_):
@@ -149,11 +178,29 @@ def _verify_pass(case, now, actor, **_):
     case.step_deadline_at = None
 
 
+def arrival_needed(case: Case) -> bool:
+    """An emergency signed for but not yet on the scene: handling waits for the arrival."""
+    return case.urgency == Urgency.EMERGENCY and case.status == S.SIGNED
+
+
+def _arrive(case, now, **_):
+    # On the scene, an emergency's own handling time starts; an ordinary case keeps the
+    # deadline it got at dispatch (arriving buys no time).
+    if case.urgency == Urgency.EMERGENCY:
+        set_deadline(case, now, _minutes(case, "handle"))
+
+
+def _handle(case, now, **_):
+    if arrival_needed(case):
+        raise DomainError(CaseError.ARRIVAL_REQUIRED)
+
+
 def _verify_fail(case, now, actor, **_):
     if kinds.of(case).crowd_checked:
         crowd.settle(case, passed=False, actor=actor, now=now)
     case.rework_count += 1
-    set_deadline(case, now, _minutes(case, "handle"))
+    # Back to "signed": an emergency's responder goes back to the scene first.
+    set_deadline(case, now, kinds.clock(case, S.SIGNED))
 
 
 def _hold(case, now, **_):
@@ -163,8 +210,7 @@ def _hold(case, now, **_):
 
 def _resume(case, now, **_):
     case.status, case.held_from = case.held_from or S.ACCEPTED, ""
-    in_hand = case.status in IN_HAND
-    set_deadline(case, now, _minutes(case, "handle" if in_hand else "dispatch"))
+    set_deadline(case, now, kinds.clock(case, case.status))
 
 
 def _request_extension(case, now, note, actor, minutes, **_):
@@ -209,6 +255,8 @@ _APPLY = {
     K.DISPATCH: _dispatch,
     K.RETURN: _return,
     K.SIGN: _no_effect,
+    K.ARRIVE: _arrive,
+    K.HANDLE: _handle,
     K.VERIFY_PASS: _verify_pass,
     K.VERIFY_FAIL: _verify_fail,
     K.HOLD: _hold,

@@ -4,6 +4,7 @@ exercises the real paths."""
 
 from django.db import transaction
 
+from gridbee.core.actions import mark_demo
 from gridbee.geo.actions import import_grids, import_regions
 from gridbee.geo.demo_layer import huishui_grids, huishui_regions
 from gridbee.geo.models import Region
@@ -21,8 +22,9 @@ def database_is_empty() -> bool:
 
 @transaction.atomic
 def create_demo_city() -> list[dict]:
-    """On an empty database, the demo county (its layer, then its people) in one transaction;
-    on any other, nothing. Returns the demo accounts present (role, mobile, password, name)."""
+    """On an empty database, the demo county (its layer, then its people) in one transaction,
+    and the flag that makes every page say it is a demo; on any other, nothing. Returns the
+    demo accounts present (role, mobile, password, name)."""
     if database_is_empty():
         ensure_default_categories()  # seeded by a migration; tests may have flushed them
         import_regions(huishui_regions())
@@ -31,6 +33,7 @@ def create_demo_city() -> list[dict]:
         create_demo_reports()
         create_demo_shop()
         create_demo_cash_rewards()
+        mark_demo()  # every page says so from now on
     return existing_demo_accounts()
 
 

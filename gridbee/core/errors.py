@@ -48,5 +48,6 @@ class DomainError(Exception):
 class CommonError(ErrorCode):
     """Answers every domain gives alike."""
 
+    INVALID_INPUT = ("invalid_input", 400, _("Some fields are missing or invalid."))
     NOT_AUTHENTICATED = ("auth.not_authenticated", 401, _("Please log in first."))
     FORBIDDEN = ("auth.forbidden", 403, _("Your role may not do this."))

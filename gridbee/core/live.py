@@ -1,29 +1,43 @@
-"""Live updates: publish an event to a topic, and stream a topic to browsers as Server-Sent
+"""Live updates: publish an event to a topic, and stream topics to browsers as Server-Sent
 Events (text/event-stream).
 
-Topics are plain strings: ``county:<code>`` (the operators' queues of one county),
-``case:<id>`` (one case's page), ``user:<id>`` (one person's own reports and messages).
-An event is a small JSON object saying *what* changed ({"type": "case", "id": 7, ...});
-pages fetch the new state from the server, which scopes it to the viewer, so an event never
-carries more than ids and names of steps.
+Topics are plain strings, one per scope a viewer can have, so that an event reaches only those
+who may see its case: ``case:<id>`` (one case's page), ``county:<code>`` (county-wide staff),
+``area:<code prefix>`` (staff of a town or community), ``grid:<id>`` (operators bound to
+grids), ``department:<id>`` (a department's queue), ``user:<id>`` (one person's own reports
+and messages). An event is a small JSON object saying *what* changed ({"type": "case", "id": 7,
+...}); pages fetch the new state from the server, which scopes it to the viewer, so an event
+never carries more than ids and names of steps.
 
 Without ``settings.REDIS_URL`` the fan-out is in this process: each subscriber owns an asyncio
 queue on its event loop, and publish (from any thread, usually a request's on-commit hook)
 hands the event over with ``loop.call_soon_threadsafe``. With Redis, publish is a Redis
-PUBLISH and every subscriber a ``redis.asyncio`` pub/sub, so all app processes fan out."""
+PUBLISH and every subscriber a ``redis.asyncio`` pub/sub, so all app processes fan out.
+
+An open stream holds no database connection (see ``stream``): who may see what is decided
+before it starts, and checked again every ``settings.LIVE_RECHECK_SECONDS`` with a connection
+taken for the check and handed back at once. Each account may keep
+``settings.LIVE_STREAMS_PER_USER`` streams open at a time (counted in live_slots.py)."""
 
 import asyncio
 import contextlib
 import json
 import logging
 import threading
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
+from importlib import import_module
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
-from django.http import StreamingHttpResponse
+from django.db import connections, transaction
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.utils.translation import gettext_lazy as _
+
+from .errors import ErrorCode
+from .live_slots import SLOT_SECONDS, LocalCounts, RedisCounts, Slot
 
 log = logging.getLogger(__name__)
 
@@ -32,33 +46,102 @@ RETRY_MS = 3000  # how soon a browser reconnects after the stream drops
 QUEUE_SIZE = 100  # events a slow subscriber may lag behind before new ones are dropped
 
 
+class LiveError(ErrorCode):
+    TOO_MANY_STREAMS = (
+        "live.too_many_streams",
+        429,
+        _("Too many live pages are open for this account. Close some and reload this one."),
+    )
+
+
 def channel(topic: str) -> str:
-    prefix = getattr(settings, "REDIS_PREFIX", "") or "gridbee"
-    return f"{prefix}:live:{topic}"
+    return f"{_prefix()}:live:{topic}"
+
+
+def _prefix() -> str:
+    return getattr(settings, "REDIS_PREFIX", "") or "gridbee"
 
 
 def publish(topic: str, event: dict) -> None:
     """Send an event to everyone subscribed to topic, here or (with Redis) in any process.
     Safe to call from sync code in any thread; never raises (live updates are best effort)."""
+    publish_many([topic], event)
+
+
+def publish_many(topics: Iterable[str], event: dict) -> None:
+    """publish() to each of topics, in one round trip to Redis."""
+    topics = list(topics)
     payload = json.dumps(event, cls=DjangoJSONEncoder, ensure_ascii=False)
     try:
         if settings.REDIS_URL:
-            _redis(settings.REDIS_URL).publish(channel(topic), payload)
+            pipe = _redis(settings.REDIS_URL).pipeline(transaction=False)
+            for topic in topics:
+                pipe.publish(channel(topic), payload)
+            pipe.execute()
         else:
-            _hub.publish(topic, payload)
+            for topic in topics:
+                _hub.publish(topic, payload)
     except Exception:
-        log.exception("live: could not publish to %s", topic)
+        log.exception("live: could not publish to %s", ", ".join(topics))
 
 
 def publish_on_commit(topics: Iterable[str], event: dict) -> None:
     """Publish once the current transaction commits (at once outside a transaction)."""
     topics = list(topics)
-    transaction.on_commit(lambda: [publish(t, event) for t in topics])
+    transaction.on_commit(lambda: publish_many(topics, event))
+
+
+# -- topics ---------------------------------------------------------------------------------
+
+
+def county_topic(code: str) -> str:
+    return f"county:{code}"
+
+
+def area_topic(prefix: str) -> str:
+    """The staff of a region below the county: prefix is its code's significant digits."""
+    return f"area:{prefix}"
+
+
+def grid_topic(grid_id) -> str:
+    return f"grid:{grid_id}"
+
+
+def department_topic(department_id) -> str:
+    return f"department:{department_id}"
+
+
+def user_topic(user_id) -> str:
+    return f"user:{user_id}"
+
+
+def case_topic(case_id) -> str:
+    return f"case:{case_id}"
+
+
+# The code prefixes of a town and of a community (province 2, city 2, county 2, town 3,
+# community 3 digits): the regions below a county whose staff have queues of their own.
+_AREA_PREFIX_LENGTHS = (9, 12)
+
+
+def case_topics(case) -> list[str]:
+    """Every topic whose subscribers may see this case, whoever they are: its page, its county,
+    the town and community it waits in, its grid and the department it was sent to."""
+    from gridbee.geo.queries import region_prefix
+
+    topics = [case_topic(case.pk), county_topic(case.county_id)]
+    prefix = region_prefix(case.region_id)
+    topics += [area_topic(prefix[:n]) for n in _AREA_PREFIX_LENGTHS if len(prefix) >= n]
+    if case.grid_id:
+        topics.append(grid_topic(case.grid_id))
+    if case.department_id:
+        topics.append(department_topic(case.department_id))
+    return topics
 
 
 def case_changed(case, kind: str) -> None:
-    """What the closed loop calls when a step is written: on commit, tell the case's page, its
-    county's queues and its reporters. Only ids and names travel; pages fetch the rest."""
+    """What the closed loop calls when a step is written: on commit, tell the case's page, the
+    queues it is in and its reporters. Only ids and names travel; pages fetch the rest."""
     event = {
         "type": "case",
         "id": case.pk,
@@ -67,15 +150,32 @@ def case_changed(case, kind: str) -> None:
         "urgency": str(case.urgency),
         "version": case.version,
     }
-    case_id, county = case.pk, case.county_id
+    case_id = case.pk
+    topics = case_topics(case)
+    # A department that hands a case back no longer sees it; its other pages must still hear
+    # that it left their queue.
+    returned_by = _department_returning(case, kind)
+    if returned_by is not None:
+        topics.append(department_topic(returned_by))
 
     def send():
-        publish(f"case:{case_id}", event)
-        publish(f"county:{county}", event)
-        for user_id in _reporter_ids(case_id):
-            publish(f"user:{user_id}", event)
+        publish_many([*topics, *(user_topic(u) for u in _reporter_ids(case_id))], event)
 
     transaction.on_commit(send)
+
+
+def _department_returning(case, kind):
+    from gridbee.cases.choices import CaseEventKind
+    from gridbee.cases.models import CaseEvent
+
+    if str(kind) != CaseEventKind.RETURN or case.department_id:
+        return None
+    try:  # the step was just written by someone of the department
+        steps = CaseEvent.objects.filter(case_id=case.pk, kind=CaseEventKind.RETURN)
+        return steps.order_by("-pk").values_list("actor__department_id", flat=True).first()
+    except Exception:
+        log.exception("live: could not find who returned case %s", case.pk)
+        return None
 
 
 def _reporter_ids(case_id) -> list[int]:
@@ -210,26 +310,166 @@ async def subscribe(*topics: str) -> AsyncIterator[Subscription]:
         _hub.remove(topics, loop, queue)
 
 
+# -- how many streams each user has open (live_slots.py) -----------------------------------
+
+_local_counts = LocalCounts()
+
+
+def _counts() -> LocalCounts | RedisCounts:
+    if settings.REDIS_URL:
+        return RedisCounts(_redis(settings.REDIS_URL), _prefix())
+    return _local_counts
+
+
+# -- who may see what -----------------------------------------------------------------------
+
+TopicsFor = Callable[[object], list[str]]  # a user -> the topics they may hear ([]: none)
+
+
+def release_connections() -> None:
+    """Hand this thread's database connections back (to the pool, or closed), unless a
+    transaction is open on one. Call in the thread that used them: connections are per
+    thread, and under ASGI a request's thread keeps its connection until the response ends,
+    which for a live stream is when the page closes."""
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close()
+
+
+def _session_user(session_key: str | None, user_id):
+    """The active user the session still belongs to, or None: read-only (unlike Django's
+    get_user, which may rotate or flush the session; the browser's next request does that)."""
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+        load_backend,
+    )
+    from django.utils.crypto import constant_time_compare
+
+    model = get_user_model()
+    if session_key is None:  # authenticated some other way: the account must still be active
+        return model._default_manager.filter(pk=user_id, is_active=True).first()
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    try:
+        pk = model._meta.pk.to_python(session[SESSION_KEY])
+        backend_path = session[BACKEND_SESSION_KEY]
+    except KeyError:  # ended: logged out, expired, or ended for them
+        return None
+    if pk != user_id or backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return None
+    user = load_backend(backend_path).get_user(pk)  # None when deactivated
+    if user is None:
+        return None
+    given = session.get(HASH_SESSION_KEY) or ""
+    hashes = [user.get_session_auth_hash(), *user.get_session_auth_fallback_hash()]
+    if not (given and any(constant_time_compare(given, h) for h in hashes)):
+        return None  # the password changed since
+    return user
+
+
+@dataclass
+class _Access:
+    """What an open stream was granted, to be checked again while it runs."""
+
+    user_id: object
+    session_key: str | None
+    topics_for: TopicsFor
+    topics: list[str]
+
+    def still_granted(self) -> bool:
+        """Sync, in the request's thread: takes a connection for the check, hands it back."""
+        try:
+            user = _session_user(self.session_key, self.user_id)
+            return user is not None and sorted(self.topics_for(user)) == self.topics
+        except Exception:  # the database out of reach: keep streaming, check next time
+            log.exception("live: could not check the access of user %s", self.user_id)
+            return True
+        finally:
+            release_connections()
+
+
 # -- Server-Sent Events ---------------------------------------------------------------------
 
 
-async def event_stream(topics: Iterable[str]) -> AsyncIterator[str]:
+async def event_stream(
+    topics: Iterable[str], *, access: _Access | None = None, slot: Slot | None = None
+) -> AsyncIterator[str]:
     """The text/event-stream of topics: a retry hint, then each event as ``data:`` and a
     comment line every HEARTBEAT_SECONDS. Ends when the client goes away (the server cancels
-    the generator, and the subscription closes with it)."""
+    the generator, and the subscription closes with it), or when access (checked every
+    settings.LIVE_RECHECK_SECONDS) is no longer granted; the browser then reconnects and
+    is told why not."""
     topics = list(topics)
-    async with subscribe(*topics) as subscription:
-        yield f"retry: {RETRY_MS}\n: subscribed\n\n"
-        while True:
-            payload = await subscription.next(HEARTBEAT_SECONDS)
-            if payload is None:
-                yield ": heartbeat\n\n"
-            else:
-                yield "".join(f"data: {line}\n" for line in payload.splitlines()) + "\n"
+    loop = asyncio.get_running_loop()
+    recheck = settings.LIVE_RECHECK_SECONDS
+    try:
+        async with subscribe(*topics) as subscription:
+            yield f"retry: {RETRY_MS}\n: subscribed\n\n"
+            last_sent = check_at = loop.time()
+            check_at += recheck
+            while True:
+                wake_at = last_sent + HEARTBEAT_SECONDS
+                if access is not None:
+                    wake_at = min(wake_at, check_at)
+                payload = await subscription.next(max(wake_at - loop.time(), 0))
+                if payload is not None:
+                    yield "".join(f"data: {line}\n" for line in payload.splitlines()) + "\n"
+                    last_sent = loop.time()
+                if access is not None and loop.time() >= check_at:
+                    if not await sync_to_async(access.still_granted)():
+                        return
+                    check_at = loop.time() + recheck
+                if slot is not None:
+                    await slot.renew_if_due()
+                if loop.time() - last_sent >= HEARTBEAT_SECONDS:
+                    yield ": heartbeat\n\n"
+                    last_sent = loop.time()
+    finally:
+        if slot is not None:
+            await slot.give_back()
 
 
-def sse_response(topics: Iterable[str]) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(event_stream(topics), content_type="text/event-stream")
+def sse_response(
+    topics: Iterable[str], *, access: _Access | None = None, slot: Slot | None = None
+) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        event_stream(topics, access=access, slot=slot), content_type="text/event-stream"
+    )
     response["Cache-Control"] = "no-cache, no-transform"
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
     return response
+
+
+async def stream(
+    request, topics_for: TopicsFor, *, refused: int = 403, anonymous: int | None = 401
+) -> HttpResponse:
+    """A live view's answer: the stream of topics_for(user), or refused (anonymous for
+    someone not logged in; None: refused) when that is no topic, or 429 past the user's
+    number of open streams.
+
+    Everything that needs the database is decided here, in the request's own thread, and
+    that thread's connection is handed back before the stream starts: an open page holds no
+    connection of the pool, however long it stays open."""
+    return await sync_to_async(_open_stream)(request, topics_for, refused, anonymous)
+
+
+def _open_stream(request, topics_for, refused, anonymous) -> HttpResponse:
+    try:
+        user = request.user
+        topics = sorted(topics_for(user))
+        if not topics:
+            status = refused if user.is_authenticated or anonymous is None else anonymous
+            return HttpResponse(status=status, content_type="text/plain")
+        slot = Slot.take(_counts(), user.pk, settings.LIVE_STREAMS_PER_USER)
+        if slot is None:
+            error = LiveError.TOO_MANY_STREAMS
+            answer = JsonResponse({"code": error.code, "message": error.message}, status=429)
+            answer["Retry-After"] = str(int(SLOT_SECONDS))
+            return answer
+        session = getattr(request, "session", None)
+        access = _Access(user.pk, getattr(session, "session_key", None), topics_for, topics)
+    finally:
+        release_connections()
+    return sse_response(topics, access=access, slot=slot)

@@ -17,3 +17,14 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.recipient}"
+
+
+class Flag(models.Model):
+    """A fact about this installation, kept in its own database so that a copy of the data
+    (a backup restored elsewhere) carries it: e.g. "demo" once the demo city was made in it."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    set_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,6 +1,7 @@
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from gridbee.core.numbers import Latitude, Longitude
 from gridbee.core.schemas import ErrorOut
 
 from . import queries, routing
@@ -11,17 +12,11 @@ from .schemas import FeatureCollectionOut, LocationOut
 router = Router(tags=["geo"])
 
 
-# Ranges are documented here but checked by the routing function, which answers with the
-# domain's own error code (geo.coordinates_out_of_range) for every caller, not only the API.
+# Ranges are documented by the types but checked by the routing function, which answers with
+# the domain's own error code (geo.coordinates_out_of_range) for every caller, not only the API.
 class LocateQuery(Schema):
-    lat: float = Field(
-        description="Latitude in the declared coordinate system",
-        json_schema_extra={"minimum": -90, "maximum": 90},
-    )
-    lon: float = Field(
-        description="Longitude in the declared coordinate system",
-        json_schema_extra={"minimum": -180, "maximum": 180},
-    )
+    lat: Latitude
+    lon: Longitude
     crs: Crs = Field(Crs.WGS84, description="wgs84 (phones), gcj02 (AMap, Tencent), bd09 (Baidu)")
 
 

@@ -1,11 +1,16 @@
 """Admin for the people domain. Records with a history (applications, partners' standing) are
 read-only here: their changes go through the pages and API, which keep the history."""
 
+from axes.utils import reset as reset_login_failures
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from .actions import end_logins
+from .forms import AdminLoginForm
 from .models import (
+    ApiToken,
     Application,
     ApplicationStep,
     Certificate,
@@ -21,6 +26,9 @@ from .models import (
     User,
 )
 from .validators import mask_id_number
+
+# The admin's login page counts failures with the others and says when it is locked out.
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)
@@ -44,6 +52,56 @@ class UserAdmin(BaseUserAdmin):
             {"classes": ["wide"], "fields": ["mobile", "name", "role", "password1", "password2"]},
         )
     ]
+    actions = ["end_all_logins", "unlock_logins"]
+
+    @admin.action(description=_("End all sessions and API tokens"), permissions=["change"])
+    def end_all_logins(self, request, queryset):
+        # A lost phone, a staff member leaving: every device has to log in again.
+        for pk in queryset.values_list("pk", flat=True):
+            end_logins(pk)
+        self.message_user(request, _("Their sessions and API tokens are ended."))
+
+    @admin.action(description=_("Unlock logins (clear failed attempts)"), permissions=["change"])
+    def unlock_logins(self, request, queryset):
+        mobiles = queryset.values_list("mobile", flat=True)
+        count = sum(reset_login_failures(username=mobile) for mobile in mobiles)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d failed attempt cleared.", "%(count)d failed attempts cleared.", count
+            )
+            % {"count": count},
+        )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued by logging in from the app, never here; only a digest is kept, so
+    there is nothing to show but whose it is and when it was used. Revoking deletes it."""
+
+    list_display = ["user", "created_at", "last_used_at", "expires_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__mobile", "user__name"]
+    raw_id_fields = ["user"]
+    fields = ["user", "created_at", "last_used_at", "expires_at"]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["delete"])
+    def revoke(self, request, queryset):
+        self.log_deletions(request, queryset)
+        count, _details = queryset.delete()
+        self.message_user(
+            request,
+            ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", count)
+            % {"count": count},
+        )
 
 
 @admin.register(Industry)

@@ -9,7 +9,8 @@ from gridbee.core.errors import CommonError, DomainError
 from gridbee.core.schemas import ErrorOut
 
 from . import actions, presenters
-from .auth import LOGGED_IN, client_address, require
+from .addresses import client_address
+from .auth import LOGGED_IN, require
 from .choices import ApplicationAction, PartnerAction
 from .errors import PeopleError
 from .models import Application, Certificate, Partner, TeamMember
@@ -47,7 +48,7 @@ def _partners(user):
 @router.post("/auth/token", response={200: TokenOut, **ERRORS, 429: ErrorOut}, auth=None)
 def create_token(request, body: TokenIn):
     """Log in from a mobile client; send the token as `Authorization: Bearer <token>`."""
-    raw, token = actions.issue_token(body.mobile, body.password, address=client_address(request))
+    raw, token = actions.issue_token(request, body.mobile, body.password)
     return {"token": raw, "expires_at": token.expires_at}
 
 

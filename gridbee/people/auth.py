@@ -18,6 +18,13 @@ class TokenAuth(HttpBearer):
 
 
 class ActiveSessionAuth(SessionAuth):
+    def _get_key(self, request):
+        # CSRF protects what a logged-in session may do; a caller without one has nothing to
+        # protect and is told to log in (401), not refused a CSRF check (403).
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
         return user if user is not None and user.is_active else None
@@ -29,7 +36,3 @@ LOGGED_IN = [TokenAuth(), ActiveSessionAuth()]
 def require(request, perm: Perm) -> None:
     if not has_perm(request.user, perm):
         raise DomainError(CommonError.FORBIDDEN)
-
-
-def client_address(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")

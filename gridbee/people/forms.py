@@ -4,6 +4,7 @@ standing and binding grids."""
 import re
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -17,14 +18,28 @@ from .validators import normalize_mobile, validate_mobile
 MOBILE_INPUT_MAX_LENGTH = 20
 
 
-class MobileAuthenticationForm(AuthenticationForm):
+class ThrottledLogin:
+    """A login form whose refusal by the login throttle (backends.LoginThrottle) says so, in
+    the words and with the code the API uses, instead of "wrong password"."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            if self.request is not None and throttle.login_refused(self.request):
+                raise ValidationError(
+                    PeopleError.THROTTLED.message, code=PeopleError.THROTTLED.code
+                ) from None
+            raise
+
+
+class MobileAuthenticationForm(ThrottledLogin, AuthenticationForm):
     """Log in with a mainland mobile number and a password. The number may be typed with spaces,
     dashes or a +86 prefix; it is reduced to its 11 digits before authentication."""
 
     error_messages = {
         "invalid_login": _("The mobile number or the password is wrong. Please try again."),
         "inactive": _("This account is suspended. Please contact your grid centre."),
-        "throttled": _("Too many failed attempts. Wait a quarter of an hour and try again."),
     }
 
     def __init__(self, request=None, *args, **kwargs):
@@ -50,20 +65,9 @@ class MobileAuthenticationForm(AuthenticationForm):
         validate_mobile(mobile)
         return mobile
 
-    def clean(self):
-        mobile = self.cleaned_data.get("username")
-        address = self.request.META.get("REMOTE_ADDR") if self.request else None
-        if mobile and throttle.is_throttled(mobile, address):
-            raise ValidationError(self.error_messages["throttled"], code="throttled")
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            if mobile:
-                throttle.record_failure(mobile, address)
-            raise
-        if mobile:
-            throttle.clear(mobile)
-        return cleaned
+
+class AdminLoginForm(ThrottledLogin, AdminAuthenticationForm):
+    """The admin site's login: staff only, as Django's, throttled with the others."""
 
 
 # --- Enrolment and partners' pages -----------------------------------------------------------

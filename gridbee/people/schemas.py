@@ -21,6 +21,7 @@ class ApplicationIn(Schema):
     password: str = Field(min_length=1, max_length=128)
     station_id: int
     work_area: str = Field(min_length=1, max_length=200)
+    # 就近绑定: one or two grid codes; none answers 400 people.no_grid.
     grid_codes: list[str] = Field(default_factory=list, max_length=5)
     accepted_rules: bool
 

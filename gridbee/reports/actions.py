@@ -1,7 +1,11 @@
 """Intake (随手拍): one function for every way a report arrives (the partner app, Open311).
 Cheap checks first, photos next, then one short transaction that files the report into its
-case. A retry with the same Idempotency-Key gets the first answer and creates nothing."""
+case. A retry with the same Idempotency-Key gets the first answer and creates nothing; the
+same key with a different request is refused (422), as the IETF Idempotency-Key draft asks."""
 
+import datetime
+import hashlib
+import json
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
@@ -11,6 +15,7 @@ from django.utils import timezone
 from gridbee.cases.actions import file_report
 from gridbee.cases.models import Case
 from gridbee.core.errors import DomainError
+from gridbee.core.numbers import AccuracyM, checked
 from gridbee.core.writers import one_writer
 from gridbee.geo import routing
 from gridbee.geo.choices import Crs
@@ -61,12 +66,17 @@ def submit_report(
     key = (idempotency_key or "").strip()
     if not key or len(key) > MAX_KEY:
         raise DomainError(ReportError.IDEMPOTENCY_KEY_REQUIRED)
-    earlier = _earlier_answer(sender, key)
+    text = (text or "").strip()
+    fingerprint = request_fingerprint(
+        category_code=category_code, lat=lat, lon=lon, crs=crs, accuracy_m=accuracy_m,
+        text=text, emergency=emergency, phone_time=phone_time, photos=photos,
+    )  # fmt: skip
+    earlier = _earlier_answer(sender, key, fingerprint)
     if earlier is not None:
         return earlier, False
     if sender.partner is not None and not sender.partner.can_act:
         raise DomainError(ReportError.PARTNER_INACTIVE)
-    text = (text or "").strip()
+    accuracy_m = checked(accuracy_m, AccuracyM, field="accuracy")
     if len(text) > MAX_TEXT:
         raise DomainError(ReportError.TEXT_TOO_LONG)
     category = Category.objects.filter(code=category_code, active=True).first()
@@ -84,23 +94,55 @@ def submit_report(
     processed = [process_photo(data) for data in photos]
     try:
         with one_writer():
-            return _file(sender, key, category, lat, lon, crs, accuracy_m, text, emergency,
-                         phone_time, location, processed)  # fmt: skip
+            return _file(sender, key, fingerprint, category, lat, lon, crs, accuracy_m, text,
+                         emergency, phone_time, location, processed)  # fmt: skip
     except IntegrityError:
-        # The same request retried concurrently: the first one to commit answers for all.
-        earlier = _earlier_answer(sender, key)
+        # The same key sent concurrently: the first one to commit answers for all (the same
+        # request), or refuses the others (a different one under that key).
+        earlier = _earlier_answer(sender, key, fingerprint)
         if earlier is None:
             raise
         return earlier, False
 
 
-def _earlier_answer(sender: Sender, key: str) -> dict | None:
+def request_fingerprint(*, category_code, lat, lon, crs, accuracy_m, text, emergency,
+                        phone_time, photos: list[bytes]) -> str:  # fmt: skip
+    """SHA-256 over the request as intake reads it: the fields normalised (numbers as floats,
+    the time in UTC, the text stripped) and each photo's bytes, length first. The photos are
+    hashed once, here, from the bytes already in memory."""
+    if phone_time is not None and phone_time.utcoffset() is not None:
+        phone_time = phone_time.astimezone(datetime.UTC)
+    fields = [
+        str(category_code),
+        float(lat),
+        float(lon),
+        str(crs),
+        None if accuracy_m is None else float(accuracy_m),
+        text,
+        bool(emergency),
+        None if phone_time is None else phone_time.isoformat(),
+        len(photos),
+    ]
+    digest = hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode())
+    for data in photos:
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _earlier_answer(sender: Sender, key: str, fingerprint: str) -> dict | None:
+    """The first answer to this key; refused if the first request was another one."""
     row = (
         Report.objects.filter(sender=sender.key, idempotency_key=key)
-        .values_list("pk", "received_at", "answer")
+        .values_list("pk", "received_at", "answer", "request_fingerprint")
         .first()
     )
-    return None if row is None else _answer(*row)
+    if row is None:
+        return None
+    report_id, received_at, answer, first_fingerprint = row
+    if first_fingerprint and first_fingerprint != fingerprint:
+        raise DomainError(ReportError.IDEMPOTENCY_KEY_REUSED)
+    return _answer(report_id, received_at, answer)
 
 
 def _answer(report_id: int, received_at, stored: dict) -> dict:
@@ -124,8 +166,8 @@ def _check_area(sender: Sender, location) -> None:
 
 
 @transaction.atomic
-def _file(sender, key, category, lat, lon, crs, accuracy_m, text, emergency, phone_time,
-          location, processed: list[Processed]) -> tuple[dict, bool]:  # fmt: skip
+def _file(sender, key, fingerprint, category, lat, lon, crs, accuracy_m, text, emergency,
+          phone_time, location, processed: list[Processed]) -> tuple[dict, bool]:  # fmt: skip
     # A retry racing its first request is not looked for again here: the report's unique
     # (sender, key) refuses the second INSERT, which rolls all of this back (see the caller).
     now = timezone.now()
@@ -138,6 +180,7 @@ def _file(sender, key, category, lat, lon, crs, accuracy_m, text, emergency, pho
         client=sender.client,
         sender=sender.key,
         idempotency_key=key,
+        request_fingerprint=fingerprint,
         category=category,
         case=case,
         is_first=is_first,

@@ -7,6 +7,7 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from gridbee.core.errors import DomainError
+from gridbee.core.numbers import AccuracyM, Latitude, Longitude
 from gridbee.core.schemas import ErrorOut
 from gridbee.geo.choices import Crs
 from gridbee.people.auth import LOGGED_IN
@@ -19,7 +20,7 @@ from .models import Category
 from .schemas import CategoryOut, MyReportOut, ReportAnswerOut
 
 router = Router(tags=["reports"])
-ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 413), ErrorOut)
+ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 413, 422), ErrorOut)
 
 
 @router.post(
@@ -28,17 +29,18 @@ ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 413), ErrorOut)
 def create_report(
     request,
     category: Form[str],
-    lat: Form[float],
-    lon: Form[float],
+    lat: Form[Latitude],
+    lon: Form[Longitude],
     photos: File[list[UploadedFile]],
     crs: Form[Crs] = Crs.WGS84,
-    accuracy: Form[float | None] = None,
+    accuracy: Form[AccuracyM | None] = None,
     text: Form[str] = "",
     emergency: Form[bool] = False,
     phone_time: Form[datetime.datetime | None] = None,
 ):
     """Report a problem: 1–3 photos, where, what. Send a fresh `Idempotency-Key` header per
-    report and the same one on every retry: 201 creates, 200 repeats the first answer."""
+    report and the same one on every retry: 201 creates, 200 repeats the first answer, 422
+    refuses the key sent again with a different report."""
     partner = partner_of(request.user)
     if partner is None:
         raise DomainError(ReportError.NOT_A_PARTNER)

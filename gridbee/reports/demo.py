@@ -21,8 +21,8 @@ PATHS = [
     ["accept"],
     ["accept", "dispatch"],
     ["accept", "dispatch", "sign"],
-    ["accept", "dispatch", "sign", "handle"],
-    ["accept", "dispatch", "sign", "handle", "verify_pass"],
+    ["accept", "dispatch", "sign", "arrive", "handle"],
+    ["accept", "dispatch", "sign", "arrive", "handle", "verify_pass"],
     ["reject"],
 ]
 TEXTS = ["", "很危险，请尽快处理", "已经好几天了", "影响通行", "居民反映多次"]
@@ -74,7 +74,12 @@ def create_demo_reports(seed: int = 7) -> int:
         )
         if not answer["first_report"]:
             continue
-        _advance(answer["case"]["id"], rng.choice(PATHS), operator, department, rng)
+        path = rng.choice(PATHS)
+        if category.urgency == "emergency":
+            # Emergencies go the whole way (联勤快反), so the first report of a verified
+            # emergency is there for the cash rewards.
+            path = PATHS[-2]
+        _advance(answer["case"]["id"], path, operator, department, rng)
     return Case.objects.count()
 
 
@@ -86,7 +91,8 @@ def _advance(case_id, path, operator, department, rng) -> None:
         extra = {
             "reject": {"reason": "not_a_problem"},
             "dispatch": {"department_code": case.category.department_code},
+            "arrive": {"lat": case.lat, "lon": case.lon, "accuracy_m": 10.0},
             "handle": {"note": "已处置完毕", "photos": [demo_photo(rng, case_id)]},
         }.get(action, {})
-        actor = department if action in ("sign", "handle") else operator
+        actor = department if action in ("sign", "arrive", "handle") else operator
         workflow.act(case_id, action, actor=actor, **extra)

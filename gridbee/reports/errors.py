@@ -26,6 +26,27 @@ class ReportError(ErrorCode):
         400,
         _("A photo has too many pixels (at most 60 megapixels)."),
     )
+    PHOTO_TOO_MANY_PIXELS_TO_DECODE = (
+        "reports.photo_too_many_pixels",
+        400,
+        _(
+            "A PNG or WebP photo has too many pixels (at most 24 megapixels, 12 for WebP). "
+            "Send a JPEG."
+        ),
+    )
+    PHOTO_BAD_SHAPE = (
+        "reports.photo_bad_shape",
+        400,
+        _(
+            "A photo's shape is implausible: at most 12,000 pixels on a side, and its long "
+            "side at most 10 times its short side."
+        ),
+    )
+    PHOTOS_BUSY = (
+        "reports.photos_busy",
+        503,
+        _("The server is busy with other photos. Please send again in a moment."),
+    )
     NOT_AN_IMAGE = (
         "reports.not_an_image",
         400,
@@ -49,8 +70,13 @@ class ReportError(ErrorCode):
         _("Your partner status is suspended or revoked; you cannot report now."),
     )
     PHOTO_NOT_FOUND = ("reports.photo_not_found", 404, _("Not found."))
+    # 422 as the IETF Idempotency-Key draft asks: the request is well-formed, but its key
+    # already stands for another one.
     IDEMPOTENCY_KEY_REUSED = (
         "reports.idempotency_key_reused",
-        409,
-        _("This Idempotency-Key was used for a different report."),
+        422,
+        _(
+            "This Idempotency-Key was already used for a different report "
+            "(another place, text, category or photo). Send a new report with a new key."
+        ),
     )

@@ -63,6 +63,10 @@ class Report(models.Model):
     # the same request finds the first answer instead of creating a second report.
     sender = models.CharField(max_length=40)
     idempotency_key = models.CharField(max_length=100)
+    # SHA-256 of what the first request said (fields and photos): the same key sent with
+    # something else is refused, not answered as if it were the retry. Empty on rows older
+    # than it, which answer any retry as before.
+    request_fingerprint = models.CharField(max_length=64, blank=True, default="", editable=False)
     category = models.ForeignKey(Category, on_delete=models.PROTECT)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="reports")
     is_first = models.BooleanField(_("first report (首报)"))

@@ -38,8 +38,8 @@ class EarningRulesAdmin(admin.ModelAdmin):
         (None, {"fields": ["county"]}),
         (_("Points"), {"fields": ["first_report_points", "report_points", "check_in_points",
                                   "activity_points", "alert_points", "daily_cap"]}),
-        (_("Cash rewards (fen)"), {"fields": ["grade1_fen", "grade2_fen", "grade3_fen",
-                                              "grade4_fen"]}),
+        (_("Cash rewards (fen)"), {"fields": ["cash_for", "grade1_fen", "grade2_fen",
+                                              "grade3_fen", "grade4_fen"]}),
         (_("Points shop"), {"fields": ["redemption_days", "redemption_always_open"]}),
         (_("Gaming"), {"fields": ["false_report_limit"]}),
     ]  # fmt: skip

@@ -14,16 +14,16 @@ from gridbee.core.queries import get_visible
 from gridbee.people.choices import PartnerStatus
 from gridbee.people.queries import partner_of
 
-from .choices import CashRewardStatus
+from .choices import CashFor, CashRewardStatus, HoldReason
 from .errors import RewardsError
 from .ledger import rules_for
 from .models import CashReward
 from .periods import month_bounds
 
 GRADES = (1, 2, 3, 4)
-# A reward is proposed at verification: once the department reports the case handled, and
-# until (and after) the operator closes it.
-PROPOSABLE_STATUSES = (CaseStatus.HANDLED, CaseStatus.CLOSED)
+# 逐级核实审批后: a reward is proposed (and approved, and paid) only for a case that passed
+# verification, i.e. closed; a case reopened or sent back for rework waits for the next one.
+PROPOSABLE_STATUSES = (CaseStatus.CLOSED,)
 CASH_PERMS = (Perm.CASH_PROPOSE, Perm.CASH_DECIDE, Perm.CASH_PAY)
 # What a partner sees of their rewards: proposals and refusals stay internal deliberation.
 PARTNER_STATUSES = (CashRewardStatus.APPROVED, CashRewardStatus.PAID)
@@ -37,6 +37,32 @@ def grade_amounts(county_id) -> dict[int, int]:
     """The county's four grades in fen (defaults 50/100/150/200 yuan)."""
     rules = rules_for(county_id)
     return {grade: getattr(rules, f"grade{grade}_fen") for grade in GRADES}
+
+
+def for_cash(report, case: Case) -> bool:
+    """Whether the county's rule (EarningRules.cash_for) lets this report earn a cash grade:
+    by default only the first report (首报) of an emergency; the rest earn points."""
+    if rules_for(case.county_id).cash_for == CashFor.ANY_VERIFIED:
+        return True
+    return report.is_first and case.urgency == Urgency.EMERGENCY
+
+
+def hold_of(reward: CashReward) -> HoldReason | None:
+    """Why this unpaid reward may not be paid now, or None. Read from the partner's and the
+    case's current state: a reinstated partner's reward comes back to the payout list."""
+    if reward.status not in (CashRewardStatus.PROPOSED, CashRewardStatus.APPROVED):
+        return None
+    if reward.partner.status == PartnerStatus.SUSPENDED:
+        return HoldReason.PARTNER_SUSPENDED
+    if reward.partner.status == PartnerStatus.REVOKED:
+        return HoldReason.PARTNER_REVOKED
+    if reward.case.status != CaseStatus.CLOSED:
+        return HoldReason.CASE_REOPENED
+    return None
+
+
+# Approved rewards that may be paid: the partner active, the case (still) closed.
+PAYABLE = Q(partner__status=PartnerStatus.ACTIVE, case__status=CaseStatus.CLOSED)
 
 
 def handles_cash(user) -> bool:
@@ -75,7 +101,18 @@ def listed(user, *, status: str = "", month: datetime.date | None = None):
 
 
 def payable(user, month: datetime.date | None = None) -> QuerySet[CashReward]:
-    """The payout list: approved and not yet paid, optionally those approved in one month."""
+    """The payout list: approved and not yet paid, optionally those approved in one month;
+    without the held ones (see held)."""
+    return _approved(user, month).filter(PAYABLE)
+
+
+def held(user, month: datetime.date | None = None) -> QuerySet[CashReward]:
+    """Approved, unpaid rewards left off the payout list: their partner is suspended or
+    revoked, or their case is open again (hold_of says which)."""
+    return _approved(user, month).exclude(PAYABLE)
+
+
+def _approved(user, month: datetime.date | None) -> QuerySet[CashReward]:
     if not has_perm(user, Perm.CASH_PAY):
         return CashReward.objects.none()
     rewards = rewards_for(user).filter(status=CashRewardStatus.APPROVED)
@@ -97,15 +134,17 @@ def my_rewards(user) -> QuerySet[CashReward]:
 
 
 def proposable_reports(user, case: Case) -> list:
-    """The reports of this case the user may propose a reward for now: the case is handled or
-    closed, the reporter is an active partner, and the report has no reward yet."""
+    """The reports of this case the user may propose a reward for now: the case is closed,
+    the county's rule covers the report (for_cash), the reporter is an active partner, and
+    the report has no reward yet."""
     if not has_perm(user, Perm.CASH_PROPOSE) or case.status not in PROPOSABLE_STATUSES:
         return []
-    return list(
+    reports = (
         case.reports.filter(partner__status=PartnerStatus.ACTIVE, cash_reward__isnull=True)
         .select_related("partner")
         .order_by("-is_first", "received_at")
     )
+    return [r for r in reports if for_cash(r, case)]
 
 
 def case_rewards(user, case: Case) -> list[CashReward]:

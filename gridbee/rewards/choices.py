@@ -44,3 +44,20 @@ class CashRewardStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REFUSED = "refused", _("Refused")
     PAID = "paid", _("Paid")
+
+
+class CashFor(models.TextChoices):
+    """Which verified reports a county's cash grades (奖补) are for. 惠水's rule: ordinary
+    reports and later reports of an emergency earn points; the first report of a verified
+    emergency is what the cash grades reward."""
+
+    FIRST_EMERGENCY = "first_emergency", _("First reports of emergencies")  # 应急治理首报
+    ANY_VERIFIED = "any_verified", _("Any verified report")
+
+
+class HoldReason(models.TextChoices):
+    """Why an unpaid cash reward cannot be paid now (it stays off the payout list)."""
+
+    PARTNER_SUSPENDED = "partner_suspended", _("Held: the partner is suspended.")
+    PARTNER_REVOKED = "partner_revoked", _("Held: the partner's enrolment is revoked.")
+    CASE_REOPENED = "case_reopened", _("Held: the case is open again; it waits for verification.")

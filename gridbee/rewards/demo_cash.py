@@ -1,11 +1,13 @@
-"""Demo cash rewards (奖补) for the demo county: a few proposals on handled and closed demo
-cases, some approved (so the payout list has rows), made through the real actions."""
+"""Demo cash rewards (奖补) for the demo county: a few proposals on closed demo cases within the
+county's rule (cash_queries.for_cash), some approved (so the payout list has rows), made
+through the real actions."""
 
 from gridbee.cases.choices import CaseStatus
 from gridbee.people.choices import PartnerStatus, Role
 from gridbee.people.models import User
 from gridbee.reports.models import Report
 
+from . import cash_queries
 from .actions import cash
 
 REASONS = ["首报及时, 照片清楚", "发现及时, 避免了事故", "描述准确, 定位精确", "夜间巡查中发现"]
@@ -18,15 +20,16 @@ def create_demo_cash_rewards() -> int:
     reviewer = User.objects.filter(role=Role.REVIEWER, region__isnull=False).first()
     if operator is None or reviewer is None:
         return 0
-    reports = (
+    candidates = (
         Report.objects.filter(
-            case__status__in=(CaseStatus.HANDLED, CaseStatus.CLOSED),
+            case__status=CaseStatus.CLOSED,
             case__county_id=operator.region_id,
             partner__status=PartnerStatus.ACTIVE,
         )
+        .select_related("case")
         .order_by("-is_first", "pk")
-        .values_list("pk", flat=True)[:4]
     )
+    reports = [r.pk for r in candidates if cash_queries.for_cash(r, r.case)][:4]
     for n, report_id in enumerate(reports):
         reward = cash.propose(report_id, n % 4 + 1, REASONS[n % len(REASONS)], actor=operator)
         if n < 2:

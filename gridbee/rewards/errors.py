@@ -36,9 +36,10 @@ class RewardsError(ErrorCode):
         400,
         _("Send an Idempotency-Key header with each redemption."),
     )
+    # 422 as the IETF Idempotency-Key draft asks for a key sent again with another request.
     KEY_REUSED = (
         "rewards.idempotency_key_reused",
-        409,
+        422,
         _("This Idempotency-Key was already used for another item."),
     )
     ALREADY_HANDED_OVER = (
@@ -57,7 +58,10 @@ class RewardsError(ErrorCode):
     CASE_NOT_VERIFIED = (
         "rewards.case_not_verified",
         409,
-        _("A cash reward can be proposed once the case is handled or closed."),
+        _(
+            "Cash rewards follow verification: propose or approve one once the case has "
+            "passed verification and is closed."
+        ),
     )
     REPORTER_NOT_ACTIVE = (
         "rewards.reporter_not_active",
@@ -70,6 +74,22 @@ class RewardsError(ErrorCode):
         _("This cash reward has already been decided."),
     )
     NOT_APPROVED = ("rewards.not_approved", 409, _("Only approved cash rewards can be paid."))
+    NOT_FOR_CASH = (
+        "rewards.not_for_cash",
+        409,
+        _(
+            "By the county's rule, cash rewards are for the first report of an emergency; "
+            "ordinary reports and later reports of an emergency earn points."
+        ),
+    )
+    HELD = (
+        "rewards.held",
+        409,
+        _(
+            "Some of these rewards are held and cannot be paid now: the partner is suspended "
+            "or revoked, or the case is open again."
+        ),
+    )
     REFERENCE_REQUIRED = (
         "rewards.reference_required",
         400,

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import CashRewardStatus, EntryKind, ItemKind, OrderStatus
+from .choices import CashFor, CashRewardStatus, EntryKind, ItemKind, OrderStatus
 
 
 class EarningRules(models.Model):
@@ -27,6 +27,12 @@ class EarningRules(models.Model):
     grade2_fen = models.PositiveIntegerField(_("grade 2 (fen)"), default=10000)
     grade3_fen = models.PositiveIntegerField(_("grade 3 (fen)"), default=15000)
     grade4_fen = models.PositiveIntegerField(_("grade 4 (fen)"), default=20000)
+    cash_for = models.CharField(
+        _("cash rewards are for"),
+        max_length=20,
+        choices=CashFor.choices,
+        default=CashFor.FIRST_EMERGENCY,
+    )
     # 一季度一兑换: the shop opens the last N days of each quarter.
     redemption_days = models.PositiveSmallIntegerField(
         _("redemption days at the end of each quarter"), default=10
@@ -208,6 +214,10 @@ class CashReward(models.Model):
     paid_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # 逐级核实: the case was reopened or sent back for rework after the proposal, and the
+    # reward went back to review (an approval withdrawn); the note says when, why and whose.
+    returned_at = models.DateTimeField(_("back to review"), null=True, blank=True)
+    return_note = models.CharField(_("why back to review"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("cash reward")

@@ -130,7 +130,7 @@ def test_escalation_tells_the_supervisors_after_the_step(county):
 @pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_step_sends_nothing(county, monkeypatch):
     published = []
-    monkeypatch.setattr(live, "publish", lambda topic, event: published.append(event["kind"]))
+    monkeypatch.setattr(live, "publish_many", lambda topics, event: published.append(event["kind"]))
     case = bring(county, S.HANDLED)
     published.clear()
     messages, outbox = Message.objects.count(), OutboxMessage.objects.count()

@@ -5,6 +5,7 @@ import asyncio
 import json
 import os
 import threading
+import time
 import uuid
 
 import pytest
@@ -12,8 +13,10 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.test import AsyncClient
 
 from gridbee.cases import workflow
+from gridbee.cases.choices import CaseStatus
 from gridbee.cases.tests.test_workflow import new_case
 from gridbee.core import live
+from gridbee.geo.tests import layers
 
 REDIS_URL = os.environ.get("GRIDBEE_REDIS_URL", "")
 BACKENDS = [
@@ -29,6 +32,7 @@ BACKENDS = [
 @pytest.fixture(params=BACKENDS)
 def backend(request, settings):
     settings.REDIS_URL = request.param
+    settings.REDIS_PREFIX = f"live-test-{uuid.uuid4().hex}"  # counts of open streams apart
     return request.param
 
 
@@ -157,7 +161,9 @@ def _stream(user, url: str, publish=None, needle="data: "):
                 await sync_to_async(publish)()
                 text += await _read_until(response, needle)
         finally:
-            await response.streaming_content.aclose()
+            # The stream itself, as the server closes it when the browser goes away
+            # (streaming_content wraps it anew on each access).
+            await response._iterator.aclose()
         return response, text
 
     return run(go)
@@ -231,8 +237,157 @@ def test_mine_stream_hears_the_reporters_own_case(county, settings):
 
 def test_queue_topics_follow_the_users_scope(county):
     from gridbee.cases.views import queue_topics
-    from gridbee.geo.tests import layers
 
     assert queue_topics(county.operator) == [f"county:{layers.COUNTY}"]
-    assert queue_topics(county.department_user) == [f"county:{layers.COUNTY}"]
+    assert queue_topics(county.department_user) == [f"department:{county.department.pk}"]
     assert queue_topics(county.partner_user) == []
+
+
+# -- who hears which case -------------------------------------------------------------------
+
+
+def _case_in_grid_3(county):
+    """A case in 涟江第1网格 (community 2 of the same town and county as new_case's)."""
+    from gridbee.cases.models import Case
+    from gridbee.reports.actions import Sender, submit_report
+    from gridbee.reports.tests import images
+
+    answer, _ = submit_report(
+        Sender.of_partner(county.partner),
+        idempotency_key="grid-3",
+        category_code="exposed_garbage",
+        lat=layers.Y0 + 0.005,
+        lon=layers.X0 + 0.025,
+        photos=[images.jpeg(320, 240)],
+    )
+    return Case.objects.get(pk=answer["case"]["id"])
+
+
+def _changed(*cases, kind="accept"):
+    """Publish a step of each case in turn, the way the closed loop does (on commit)."""
+    from django.test import TestCase
+
+    def publish():
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            for case in cases:
+                live.case_changed(case, kind)
+
+    return publish
+
+
+def _ids(text: str) -> list[int]:
+    return [
+        json.loads(line[len("data: ") :])["id"]
+        for line in text.splitlines()
+        if line.startswith("data: ")
+    ]
+
+
+@pytest.fixture
+def grid_operator(county):
+    """An operator answering for 凤山第1网格 only (a set of grids, no region)."""
+    from gridbee.geo.models import Grid
+    from gridbee.people.choices import Role
+    from gridbee.people.tests.county import GRID_1, staff
+
+    user = staff("13900000024", Role.OPERATOR, "甲网格")
+    user.grids.set([Grid.objects.get(code=GRID_1)])
+    return user
+
+
+def test_an_operator_bound_to_a_grid_hears_only_its_grids_cases(county, backend, grid_operator):
+    from gridbee.people.tests.county import GRID_1, GRID_3
+
+    mine, other = new_case(county), _case_in_grid_3(county)
+    assert (mine.grid.code, other.grid.code) == (GRID_1, GRID_3)
+    assert mine.county_id == other.county_id
+    # The other grid's step goes out first: had it reached the stream, it would be read
+    # before the step of the operator's own grid.
+    response, text = _stream(
+        grid_operator, "/live/queue/", _changed(other, mine), needle=f'"id": {mine.pk},'
+    )
+    assert response.status_code == 200
+    assert _ids(text) == [mine.pk]
+
+
+def test_county_wide_staff_hear_every_case_of_the_county(county, backend):
+    mine, other = new_case(county), _case_in_grid_3(county)
+    for user in (county.operator, county.reviewer):
+        _, text = _stream(user, "/live/queue/", _changed(other, mine), needle=f'"id": {mine.pk},')
+        assert _ids(text) == [other.pk, mine.pk]
+
+
+def test_staff_of_another_county_hear_nothing_of_this_one(county, settings, monkeypatch):
+    settings.REDIS_URL = ""
+    monkeypatch.setattr(live, "HEARTBEAT_SECONDS", 0.3)
+    case = new_case(county)
+    response, text = _stream(
+        county.far_reviewer, "/live/queue/", _changed(case), needle=": heartbeat"
+    )
+    assert response.status_code == 200
+    assert _ids(text) == []
+
+
+def test_a_department_hears_the_cases_sent_to_it_and_the_one_it_hands_back(county, backend):
+    from django.test import TestCase
+
+    from gridbee.cases.tests.test_workflow import bring
+
+    sent, kept = bring(county, CaseStatus.DISPATCHED), _case_in_grid_3(county)
+
+    _, text = _stream(
+        county.department_user, "/live/queue/", _changed(kept, sent), needle=f'"id": {sent.pk},'
+    )
+    assert _ids(text) == [sent.pk]  # not the case still with the operators
+
+    def hand_back():
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            workflow.act(sent.pk, "return", actor=county.department_user, note="不属于本部门")
+
+    _, text = _stream(county.department_user, "/live/queue/", hand_back, needle='"return"')
+    assert _ids(text) == [sent.pk]
+
+
+def test_queue_topics_of_each_scope(county, grid_operator):
+    from gridbee.cases.views import queue_topics
+    from gridbee.people.choices import Role
+    from gridbee.people.tests.county import staff
+
+    town = staff("13900000025", Role.OPERATOR, "街道网格", region_id=layers.TOWN)
+    community = staff("13900000026", Role.OPERATOR, "社区网格", region_id=layers.COMMUNITY_2)
+    grid = grid_operator.grids.get()
+    assert queue_topics(grid_operator) == [f"grid:{grid.pk}"]
+    assert queue_topics(town) == ["area:522731001"]
+    assert queue_topics(community) == ["area:522731001002"]
+    assert queue_topics(county.reviewer) == [f"county:{layers.COUNTY}"]
+    assert f"county:{layers.COUNTY}" in queue_topics(county.admin)
+
+
+def test_a_case_is_published_to_the_topics_of_its_scopes(county):
+    case = _case_in_grid_3(county)
+    assert live.case_topics(case) == [
+        f"case:{case.pk}",
+        f"county:{layers.COUNTY}",
+        "area:522731001",
+        "area:522731001002",
+        f"grid:{case.grid_id}",
+    ]
+
+
+def test_places_a_dead_process_left_taken_lapse(backend, monkeypatch):
+    """A process that died with streams open never gives their places back: they lapse
+    unless renewed (an open stream renews its own well within SLOT_SECONDS)."""
+    from gridbee.core import live_slots
+
+    monkeypatch.setattr(live_slots, "SLOT_SECONDS", 0.5)
+    counts, user_id = live._counts(), f"user-{uuid.uuid4().hex}"
+    assert live_slots.Slot.take(counts, user_id, limit=2) is not None
+    renewed = live_slots.Slot.take(counts, user_id, limit=2)
+    assert renewed is not None
+    assert live_slots.Slot.take(counts, user_id, limit=2) is None  # both places taken
+
+    time.sleep(0.3)
+    run(renewed.renew_if_due)  # one stream still open renews its place
+    time.sleep(0.3)
+    assert live_slots.Slot.take(counts, user_id, limit=2) is not None  # the dead one's lapsed
+    assert live_slots.Slot.take(counts, user_id, limit=2) is None  # the live one's did not

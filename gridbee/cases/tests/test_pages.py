@@ -205,7 +205,7 @@ def test_department_page_and_steps(client, county, far_case):
     response = client.get("/department/")
     assert response.status_code == 200
     listed = {key: [r["case"].pk for r in rows] for key, _, rows in response.context["sections"]}
-    assert listed == {"pending": [mine.pk], "signed": [], "handled": []}
+    assert listed == {"pending": [mine.pk], "signed": [], "on_scene": [], "handled": []}
     assert not_yet.pk not in listed["pending"] and far_case.pk not in listed["pending"]
     assert client.post(f"/console/cases/{mine.pk}/steps/sign/", {}).status_code == 302
     photo = SimpleUploadedFile("r.jpg", images.jpeg(640, 480), content_type="image/jpeg")
@@ -222,7 +222,7 @@ def test_department_page_and_steps(client, county, far_case):
     assert client.get(photo_url + "?thumbnail=1")["Content-Type"] == "image/jpeg"
     assert login(client, county.far_reviewer).get(photo_url).status_code == 404
     listed = login(client, county.department_user).get("/department/").context["sections"]
-    assert [r["case"].pk for r in listed[2][2]] == [mine.pk]
+    assert [r["case"].pk for r in listed[3][2]] == [mine.pk]
 
 
 def test_department_page_refuses_others(client, county):

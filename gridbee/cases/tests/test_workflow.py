@@ -22,6 +22,7 @@ RESULT = images.jpeg(640, 480)
 ARGS = {
     "reject": {"reason": "duplicate"},
     "dispatch": {"department_code": "cgj"},
+    "arrive": {"lat": layers.Y0 + 0.005, "lon": layers.X0 + 0.005, "accuracy_m": 12.0},
     "return": {"note": "不属于本部门"},
     "handle": {"note": "已清运", "photos": [RESULT]},
     "verify_fail": {"note": "仍有垃圾"},
@@ -35,7 +36,8 @@ ARGS = {
 ACTOR = {
     **dict.fromkeys(["accept", "reject", "dispatch", "verify_pass", "verify_fail", "hold",
                      "resume", "approve_extension", "refuse_extension"], "operator"),
-    **dict.fromkeys(["return", "sign", "handle", "request_extension"], "department_user"),
+    **dict.fromkeys(["return", "sign", "arrive", "handle", "request_extension"],
+                    "department_user"),
     **dict.fromkeys(["rate", "reopen"], "partner_user"),
 }  # fmt: skip
 # A path that reaches each status, step by step.
@@ -44,6 +46,7 @@ PATH_TO = {
     S.ACCEPTED: ["accept"],
     S.DISPATCHED: ["accept", "dispatch"],
     S.SIGNED: ["accept", "dispatch", "sign"],
+    S.ON_SCENE: ["accept", "dispatch", "sign", "arrive"],
     S.HANDLED: ["accept", "dispatch", "sign", "handle"],
     S.CLOSED: ["accept", "dispatch", "sign", "handle", "verify_pass"],
     S.REJECTED: ["reject"],
@@ -83,7 +86,9 @@ EXPECTED_TARGET = {
     ("dispatch", S.ACCEPTED): S.DISPATCHED,
     ("return", S.DISPATCHED): S.ACCEPTED,
     ("sign", S.DISPATCHED): S.SIGNED,
+    ("arrive", S.SIGNED): S.ON_SCENE,
     ("handle", S.SIGNED): S.HANDLED,
+    ("handle", S.ON_SCENE): S.HANDLED,
     ("verify_pass", S.HANDLED): S.CLOSED,
     ("verify_fail", S.HANDLED): S.SIGNED,
     ("resume", S.ON_HOLD): S.ACCEPTED,
@@ -98,7 +103,7 @@ EXPECTED_TARGET = {
 )
 def test_every_step_from_every_state(county, status, action):
     case = bring(county, status)
-    if action in ("approve_extension", "refuse_extension") and status in (S.DISPATCHED, S.SIGNED):
+    if action in ("approve_extension", "refuse_extension") and status in workflow.IN_HAND:
         step(county, case, "request_extension")
         case.refresh_from_db()
     before = (case.status, case.version, case.events.count())

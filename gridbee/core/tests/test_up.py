@@ -1,80 +1,60 @@
-"""The README's first command, for real: `gridbee up` in a fresh data folder serves the demo
-city with its worker, and Ctrl-C stops both."""
+"""The README's first command, for real: `python3 run.py up` in a fresh data folder serves the
+demo city with its worker, and Ctrl-C stops both. `gridbee up` alone, as on a real install,
+makes nothing in an empty database and says how to begin."""
 
 import json
 import os
 import signal
-import socket
+import sqlite3
 import subprocess
 import sys
-import threading
-import time
-import urllib.request
 
-import pytest
+from .serving import (  # noqa: F401 - free_port, wait_for: other tests serve the app too
+    free_port,
+    gridbee_up,
+    readme_first_command,
+    serve,
+    still_running,
+    wait_for,
+)
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, seconds: float = 60) -> bytes:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                return response.read()
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.3)
+BANNER = "演示数据"
 
 
-@pytest.fixture
-def served(tmp_path):
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GRIDBEE_", "DJANGO_"))}
-    env["GRIDBEE_DATA_DIR"] = str(tmp_path)  # embedded SQLite, whatever the suite runs on
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gridbee.cli", "up", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
-    reader.start()
-    try:
-        wait_for(f"http://127.0.0.1:{port}/api/health")
-        deadline = time.monotonic() + 30
-        while not any("Huey consumer started" in line for line in lines):
-            assert time.monotonic() < deadline, "".join(lines)
-            time.sleep(0.2)
-        yield port, process, reader, lines
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+def count(database, table: str) -> int:
+    with sqlite3.connect(database) as connection:
+        return connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
-def test_up_serves_the_demo_city_and_ctrl_c_stops_everything(served):
-    port, process, reader, lines = served
-    body = json.loads(wait_for(f"http://127.0.0.1:{port}/api/geo/locate?lat=26.1328&lon=106.6564"))
-    assert body["match"] == "grid"
-    assert body["regions"][2]["name"] == "惠水县"
-    login_page = wait_for(f"http://127.0.0.1:{port}/login/").decode()
-    assert "csrfmiddlewaretoken" in login_page
+def test_the_readme_command_serves_the_demo_city_and_ctrl_c_stops_everything(tmp_path):
+    with serve(readme_first_command(tmp_path), tmp_path / "data") as served:
+        body = json.loads(served.get("/api/geo/locate?lat=26.1328&lon=106.6564"))
+        assert body["match"] == "grid"
+        assert body["regions"][2]["name"] == "惠水县"
+        login_page = served.get("/login/").decode()
+        assert "csrfmiddlewaretoken" in login_page
+        assert BANNER in login_page  # a demo database says so on every page
+        worker = served.wait_for_worker()
 
-    process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=30) == 0
-    reader.join(timeout=5)
-    output = "".join(lines)
-    assert "13800000001" in output  # the demo accounts are printed
-    assert "Consumer exiting" in output  # the worker stopped in order
-    assert "GridBee stopped." in output
+        assert served.stop(signal.SIGINT) == 0
+        output = served.output()
+        assert "13800000001" in output  # the demo accounts are printed
+        assert "Consumer exiting" in output  # the worker stopped in order
+        assert "GridBee stopped." in output
+        assert not still_running([worker], 5)
+
+
+def test_up_alone_creates_nothing_in_an_empty_database_and_says_how_to_begin(tmp_path):
+    with serve(gridbee_up(), tmp_path) as served:
+        assert BANNER not in served.get("/login/").decode()
+        output = served.output()
+        steps = [output.find(f"gridbee {step}") for step in ("import-regions", "import-grids")]
+        steps.append(output.find("gridbee create-admin --mobile"))
+        assert -1 < steps[0] < steps[1] < steps[2], output  # in the order they must be done
+        assert "13800000001" not in output
+    database = tmp_path / "gridbee.sqlite3"
+    for table in ("people_user", "geo_region", "geo_grid", "core_flag"):
+        assert count(database, table) == 0, table
 
 
 def test_several_processes_need_redis(tmp_path):

@@ -67,7 +67,8 @@ def submit_application(
     password_hash: str = "",
     address: str | None = None,
 ) -> Application:
-    """A worker applies (个人自愿). Anyone may; every problem is refused before anything is kept.
+    """A worker applies (个人自愿), bound to one or two grids near where they work (就近绑定).
+    Anyone may; every problem is refused before anything is kept.
     A trusted bulk source (a station's roster, the demo) may pass password_hash instead of a
     password: hashing with argon2 costs a good part of a second each. The client's address
     limits how many applications one place can send (spam)."""
@@ -88,6 +89,8 @@ def submit_application(
     station = Station.objects.select_related("company").filter(pk=station_id).first()
     if station is None:
         raise DomainError(PeopleError.UNKNOWN_STATION)
+    if not any((code or "").strip() for code in grid_codes or ()):
+        raise DomainError(PeopleError.NO_GRID)  # 就近绑定一到两个网格: one at least
     grids = grids_in(station.county_id, grid_codes)
     try:
         with transaction.atomic():

@@ -11,6 +11,7 @@ from ..choices import PartnerAction, PartnerStatus, StatusReason
 from ..errors import PeopleError
 from ..models import GridBinding, Partner, PartnerEvent
 from ..queries import get_visible, partners_for
+from .auth import end_logins
 from .enrolment import grids_in
 
 P = PartnerStatus
@@ -40,7 +41,9 @@ TRANSITIONS = {
 def change_partner_status(
     partner_id, action: str, *, actor, reason: str, note: str = ""
 ) -> Partner:
-    """Suspend, revoke or reinstate, always with a reason; the history keeps every step."""
+    """Suspend, revoke or reinstate, always with a reason; the history keeps every step.
+    Suspending or revoking ends the partner's sessions and API tokens at once (they may log in
+    again to see their standing, but every partner step checks Partner.can_act)."""
     change = TRANSITIONS.get(action)
     if change is None:
         raise DomainError(PeopleError.INVALID_TRANSITION)
@@ -58,6 +61,8 @@ def change_partner_status(
         PartnerEvent.objects.create(
             partner=partner, action=action, reason=reason, note=(note or "").strip(), actor=actor
         )
+        if change.target != P.ACTIVE:
+            end_logins(partner.user_id)
     return partner
 
 

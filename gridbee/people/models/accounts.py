@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -27,6 +29,9 @@ class UserManager(BaseUserManager):
 
     def get_by_natural_key(self, mobile):
         return self.get(mobile=normalize_mobile(mobile))
+
+
+AUTH_HASH_SALT = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -64,6 +69,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
     )
 
+    # Bumped to end every session and API token of the user at once (a suspension, a lost
+    # phone): both carry get_session_auth_hash(), which covers it as it covers the password.
+    auth_epoch = models.PositiveIntegerField(default=0, editable=False)
+
     objects = UserManager()
 
     USERNAME_FIELD = "mobile"
@@ -94,15 +103,30 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.name
 
+    def get_session_auth_hash(self) -> str:
+        return self._auth_hash()
+
+    def get_session_auth_fallback_hash(self):
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._auth_hash(secret)
+
+    def _auth_hash(self, secret=None) -> str:
+        # Django's own hash until the first bump: sessions made before auth_epoch existed live on.
+        value = self.password if not self.auth_epoch else f"{self.password}#{self.auth_epoch}"
+        return salted_hmac(AUTH_HASH_SALT, value, secret=secret, algorithm="sha256").hexdigest()
+
 
 class ApiToken(models.Model):
     """A bearer token for mobile clients. Only its SHA-256 is stored."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(pgettext_lazy("token", "issued"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    # The user's get_session_auth_hash() when issued: a new password, or every login of the
+    # user ended at once (User.auth_epoch), changes it, and the token ends as a session would.
+    auth_hash = models.CharField(max_length=64, default="", editable=False)
 
     class Meta:
         verbose_name = _("API token")

@@ -28,7 +28,10 @@ class Application(models.Model):
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     mobile = models.CharField(_("mobile number"), max_length=11, validators=[validate_mobile])
     id_number = models.CharField(
-        _("ID card number"), max_length=18, validators=[validate_id_number]
+        _("ID card number"),
+        max_length=18,
+        validators=[validate_id_number],
+        blank=True,  # blanked once the decision is past its retention (actions/retention.py)
     )
     password = models.CharField(max_length=128)  # hashed; becomes the account's password
     industry = models.ForeignKey(

@@ -14,6 +14,9 @@ OTHER_COUNTY = "522732000000"
 GRID_1 = layers.COMMUNITY_1 + "001"
 GRID_2 = layers.COMMUNITY_1 + "002"
 GRID_3 = layers.COMMUNITY_2 + "001"
+FAR_TOWN = "522732001000"
+FAR_COMMUNITY = "522732001001"
+FAR_GRID = FAR_COMMUNITY + "001"
 
 # Valid check characters (GB 11643) for made-up numbers.
 ID_NUMBERS = ["522731199001010014", "522731199202020024", "522731199303030010"]
@@ -34,6 +37,31 @@ def apply(n: int, station: Station, grids=(GRID_1,)):
         grid_codes=list(grids),
         accepted_rules=True,
     )
+
+
+def far_grid() -> str:
+    """A grid of the neighbouring county (an application binds one or two), made on demand:
+    most tests need none there."""
+    from gridbee.geo.actions import import_grids
+    from gridbee.geo.models import Grid
+
+    if not Grid.objects.filter(code=FAR_GRID).exists():
+        import_regions(
+            [
+                layers.feature(
+                    None, code=FAR_TOWN, name="长顺镇", level="town", parent_code=OTHER_COUNTY
+                ),
+                layers.feature(
+                    layers.box(0.1, 0, 0.12, 0.02),
+                    code=FAR_COMMUNITY,
+                    name="长顺社区",
+                    level="community",
+                    parent_code=FAR_TOWN,
+                ),
+            ]
+        )
+        import_grids([layers.feature(layers.box(0.1, 0, 0.12, 0.01), code=FAR_GRID, name="长顺1")])
+    return FAR_GRID
 
 
 def build() -> SimpleNamespace:

@@ -134,7 +134,7 @@ OPS = {
             "password": fixture.PASSWORD,
             "station_id": "{station}",
             "work_area": "城南",
-            "grid_codes": [],
+            "grid_codes": [fixture.GRID_1],
             "accepted_rules": True,
         },
     ),
@@ -329,7 +329,9 @@ def snapshot():
 def client_for(county, role: str) -> Client:
     client = Client()
     if role != "anonymous":
-        client.force_login(county.users[role])
+        user = county.users[role]
+        user.refresh_from_db()  # a prepare step may have ended their logins (a suspension)
+        client.force_login(user)
     return client
 
 

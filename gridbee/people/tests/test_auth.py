@@ -1,20 +1,11 @@
 import datetime
 
-import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from gridbee.people.models import ApiToken
 
 from . import county as fixture
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def token_for(client, mobile="13700000000", password=fixture.PASSWORD):

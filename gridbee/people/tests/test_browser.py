@@ -1,7 +1,8 @@
 """Enrolment to certificate to suspension in a real Chromium, each person in their own browser
 context: a courier applies on the public form, the station recommends, the county approves, the
 new partner logs in with the password they chose, opens their card and its verification page;
-then the county suspends them, and the check and the partner's profile both say so.
+then the county suspends them (which ends their session), and the check and the partner's
+profile both say so.
 
 Set GRIDBEE_SCREENSHOT_DIR to keep phone-sized screenshots of the pages visited."""
 
@@ -188,7 +189,8 @@ def test_enrolment_certificate_and_suspension(live_server, browser_page, county)
     expect(page.locator(".verdict-main")).to_have_text("已暂停")
     expect(page.locator(".page")).not_to_contain_text("虚假上报")
     screenshot(page, "verify-suspended")
-    page.goto(f"{base}/me/")
+    # The suspension ended the partner's session: they log in again to see their standing.
+    log_in(page, f"{base}/me/", MOBILE, PASSWORD)
     standing = page.locator(".standing")
     expect(standing).to_contain_text("您已被暂停")
     expect(standing).to_contain_text("虚假上报（负面清单）")

@@ -196,3 +196,11 @@ def test_the_demo_city_has_cases_at_every_stage_with_photos(city):
     assert Photo.objects.count() >= Case.objects.count()
     operator = User.objects.get(mobile="13800000004")
     assert cases_for(operator).count() == Case.objects.count()
+
+
+def test_every_demo_application_binds_one_or_two_grids(city):
+    # 就近绑定一到两个网格: each application, whatever its stage, names its grids.
+    counts = [a.grids.count() for a in Application.objects.filter(county_id=COUNTY)]
+    assert counts and all(1 <= n <= 2 for n in counts)
+    bound = [p.bindings.count() for p in Partner.objects.filter(county_id=COUNTY)]
+    assert bound and all(1 <= n <= 2 for n in bound)

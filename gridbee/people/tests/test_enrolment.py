@@ -44,6 +44,8 @@ def refused(code: str, **fields):
         ({"station_id": 999_999}, "people.unknown_station"),
         ({"grid_codes": [fixture.GRID_1, fixture.GRID_2, fixture.GRID_3]}, "people.too_many_grids"),
         ({"grid_codes": ["522732001001001"]}, "people.unknown_grid"),
+        ({"grid_codes": []}, "people.no_grid"),  # 就近绑定一到两个网格: one at least
+        ({"grid_codes": ["", " "]}, "people.no_grid"),
         ({"mobile": "13700000001"}, "people.duplicate_application"),  # open application
         ({"mobile": "13700000000"}, "people.duplicate_application"),  # already a partner
     ],
@@ -141,3 +143,19 @@ def test_the_same_application_sent_twice_at_once_is_kept_once():
         "people.duplicate_application",
         "people.duplicate_application",
     ]
+
+
+def test_an_application_over_the_api_binds_a_grid_or_is_refused_in_chinese(client, county):
+    body = {**application(station_id=county.station.pk), "grid_codes": []}
+    response = client.post("/api/enrolment/applications", body, content_type="application/json")
+    assert (response.status_code, response.json()["code"]) == (400, "people.no_grid")
+    assert response.json()["message"] == "请选择工作地附近的一到两个网格。"
+    del body["grid_codes"]  # left out altogether: the same answer
+    response = client.post("/api/enrolment/applications", body, content_type="application/json")
+    assert response.json()["code"] == "people.no_grid"
+    assert not Application.objects.filter(mobile="13700000008").exists()
+    body["grid_codes"] = [fixture.GRID_2]
+    response = client.post("/api/enrolment/applications", body, content_type="application/json")
+    assert response.status_code == 201
+    app = Application.objects.get(mobile="13700000008")
+    assert [g.code for g in app.grids.all()] == [fixture.GRID_2]

@@ -56,7 +56,7 @@ def far_application(county) -> Application:
         password=NEW_PASSWORD,
         station_id=county.far_station.pk,
         work_area="长顺县城",
-        grid_codes=[],
+        grid_codes=[fixture.far_grid()],
         accepted_rules=True,
     )
 
@@ -140,6 +140,7 @@ def test_an_unknown_status_link_is_404(client, county):
         ({"mobile": "13700000001"}, "该手机号已有正在办理的申请或已有账号", "mobile"),  # 李秀英
         ({"mobile": "13900000003"}, "该手机号已有正在办理的申请或已有账号", "mobile"),  # staff
         ({"grid_codes": "522731009009009"}, "所选网格中有一个不在本地", "grid_codes"),
+        ({"grid_1": ""}, "请选择工作地附近的一到两个网格", "grid_codes"),  # 就近绑定
         (
             {"grid_2": fixture.GRID_2, "grid_codes": fixture.GRID_3},
             "只能绑定一到两个网格",

@@ -29,6 +29,7 @@ APPLICATION_FIELDS = {
     PeopleError.UNKNOWN_STATION: "station",
     PeopleError.UNKNOWN_GRID: "grid_codes",
     PeopleError.TOO_MANY_GRIDS: "grid_codes",
+    PeopleError.NO_GRID: "grid_codes",
     PeopleError.RULES_NOT_ACCEPTED: "accepted_rules",
 }
 

@@ -20,6 +20,7 @@ from gridbee.core.pages import back_to, needs, show_refusal
 
 from .. import actions, presenters
 from ..actions.enrolment import TRANSITIONS as APPLICATION_STEPS
+from ..addresses import client_address
 from ..choices import (
     ApplicationAction,
     ApplicationStatus,
@@ -63,7 +64,7 @@ def apply(request):
         if form.is_valid():
             try:
                 application = actions.submit_application(
-                    **form.submission(), address=request.META.get("REMOTE_ADDR")
+                    **form.submission(), address=client_address(request)
                 )
             except DomainError as exc:
                 form.add_error(APPLICATION_FIELDS.get(exc.error), exc.message)

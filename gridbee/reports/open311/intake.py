@@ -3,13 +3,12 @@ service_code, lat/long, description. Accepted and dropped: address_string, addre
 attribute[…], media_url (never fetched: no request leaves the intranet), and the reporter's
 email, first_name, last_name, phone, device_id, account_id (never stored)."""
 
-import math
-
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from gridbee.core.errors import DomainError
+from gridbee.core.numbers import Latitude, Longitude, from_form
 from gridbee.geo.choices import Crs
 
 from ..actions import Sender, submit_report
@@ -23,7 +22,7 @@ def create_request(client, form: QueryDict, *, idempotency_key: str = "") -> tup
     service_code = form.get("service_code", "").strip()
     if not service_code:
         raise DomainError(Open311Error.SERVICE_CODE_REQUIRED)
-    lat, lon = _number(form.get("lat")), _number(form.get("long"))
+    lat, lon = _number(form, "lat", Latitude), _number(form, "long", Longitude)
     if lat is None or lon is None:
         raise DomainError(Open311Error.LOCATION_REQUIRED)
     return submit_report(
@@ -49,14 +48,10 @@ def content_key(form: QueryDict) -> str:
     return "o311:" + salted_hmac("gridbee.open311.content", message, algorithm="sha256").hexdigest()
 
 
-def _number(raw: str | None) -> float | None:
-    raw = (raw or "").strip()
-    if not raw:
-        return None
+def _number(form: QueryDict, field: str, kind) -> float | None:
+    # A coordinate that is no finite number gets GeoReport's own code; one out of range the
+    # routing's, as from every other caller.
     try:
-        value = float(raw)
-    except ValueError:
+        return from_form(form.get(field), kind, field=field)
+    except DomainError:
         raise DomainError(Open311Error.BAD_NUMBER) from None
-    if not math.isfinite(value):
-        raise DomainError(Open311Error.BAD_NUMBER)
-    return value

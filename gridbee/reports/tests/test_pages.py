@@ -120,6 +120,7 @@ def test_a_suspended_partner_is_told_so_but_still_sees_their_reports(client, cou
     people_actions.change_partner_status(
         county.partner.pk, "suspend", actor=county.reviewer, reason="inactivity"
     )
+    county.partner_user.refresh_from_db()  # the suspension ended their logins: a new one
     client.force_login(county.partner_user)
     response = client.get(reverse("report"))
     assert response.status_code == 403

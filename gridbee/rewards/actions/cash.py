@@ -1,14 +1,17 @@
-"""Cash rewards (奖补), every write: an operator proposes a grade at verification, the county
+"""Cash rewards (奖补), every write: an operator proposes a grade once the case passed
+verification (逐级核实审批后), within the county's rule of which reports cash is for; the county
 reviewer approves or refuses, and approved rewards are marked paid in batches with a payment
-reference. Each step records who and when on the reward itself, in one transaction; the
-reporter hears of an approval and of a payment (a message in the app, and the notify channels
-once the transaction has committed)."""
+reference; a case reopened or sent back for rework takes its unpaid rewards back to review.
+Each step records who and when on the reward itself, in one transaction; the reporter hears of
+an approval, its withdrawal and a payment (a message in the app, and the notify channels once
+the transaction has committed)."""
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
+from gridbee.cases.choices import CaseEventKind
 from gridbee.cases.errors import CaseError
 from gridbee.cases.models import Message
 from gridbee.cases.queries import visible_case
@@ -31,6 +34,10 @@ TOLD = {
         "Your report on case #{case} earned a cash reward of {amount} (grade {grade})."
     ),
     "cash_paid": N_("Your cash reward of {amount} for case #{case} was paid (reference {ref})."),
+    "cash_back_to_review": N_(
+        "Your cash reward of {amount} for case #{case} is back under review: the case was "
+        "opened again. It is decided once the case is verified."
+    ),
 }
 
 
@@ -40,8 +47,10 @@ def _require(actor, perm: Perm) -> None:
 
 
 def propose(report_id, grade, reason: str, *, actor) -> CashReward:
-    """Propose a grade for one report of a handled or closed case in the actor's area. One
-    reward per report: a second proposal answers ALREADY_PROPOSED, also when two arrive at once."""
+    """Propose a grade for one report of a closed (verified) case in the actor's area, if the
+    county's rule covers it (cash_queries.for_cash: by default the first report of an
+    emergency). One reward per report: a second proposal answers ALREADY_PROPOSED, also when
+    two arrive at once."""
     _require(actor, Perm.CASH_PROPOSE)
     report = Report.objects.select_related("partner", "case").filter(pk=_int(report_id)).first()
     if report is None:
@@ -62,6 +71,8 @@ def propose(report_id, grade, reason: str, *, actor) -> CashReward:
         raise DomainError(RewardsError.ALREADY_PROPOSED)
     if case.status not in cash_queries.PROPOSABLE_STATUSES:
         raise DomainError(RewardsError.CASE_NOT_VERIFIED)
+    if not cash_queries.for_cash(report, case):
+        raise DomainError(RewardsError.NOT_FOR_CASH)
     if report.partner is None or not report.partner.can_act:
         raise DomainError(RewardsError.REPORTER_NOT_ACTIVE)
     try:
@@ -82,7 +93,8 @@ def propose(report_id, grade, reason: str, *, actor) -> CashReward:
 
 
 def decide(reward_id, approve: bool, note: str = "", *, actor) -> CashReward:
-    """The county reviewer approves or refuses a proposal; refusing needs a note."""
+    """The county reviewer approves or refuses a proposal; refusing needs a note, approving a
+    case that passed verification (one reopened since waits for the next)."""
     _require(actor, Perm.CASH_DECIDE)
     visible = cash_queries.visible_reward(actor, reward_id)
     note = (note or "").strip()
@@ -92,6 +104,8 @@ def decide(reward_id, approve: bool, note: str = "", *, actor) -> CashReward:
             raise DomainError(RewardsError.ALREADY_DECIDED)
         if not approve and not note:
             raise DomainError(RewardsError.NOTE_REQUIRED)
+        if approve and reward.case.status not in cash_queries.PROPOSABLE_STATUSES:
+            raise DomainError(RewardsError.CASE_NOT_VERIFIED)
         reward.status = S.APPROVED if approve else S.REFUSED
         reward.decided_by = actor
         reward.decided_at = timezone.now()
@@ -123,6 +137,7 @@ def mark_paid(reward_ids, reference: str, *, actor) -> list[CashReward]:
         unpaid = [r.pk for r in rewards if r.status != S.APPROVED]
         if unpaid:
             raise DomainError(RewardsError.NOT_APPROVED, reward_ids=unpaid)
+        _refuse_held(rewards)
         for reward in rewards:
             reward.status = S.PAID
             reward.paid_reference = reference
@@ -131,6 +146,53 @@ def mark_paid(reward_ids, reference: str, *, actor) -> list[CashReward]:
             reward.save(update_fields=["status", "paid_reference", "paid_at", "paid_by"])
             _tell(reward, "cash_paid")
     return rewards
+
+
+def _refuse_held(rewards: list[CashReward]) -> None:
+    """Rewards held back (cash_queries.hold_of: partner suspended or revoked, case open
+    again) are not paid: the whole batch is refused, naming them and why."""
+    current = CashReward.objects.filter(pk__in=[r.pk for r in rewards]).select_related(
+        "partner", "case"
+    )
+    held = [(r.pk, cash_queries.hold_of(r)) for r in current.order_by("pk")]
+    held = [{"reward_id": pk, "held": hold.value} for pk, hold in held if hold is not None]
+    if held:
+        raise DomainError(RewardsError.HELD, held=held)
+
+
+def case_reopened(case, action: str) -> list[CashReward]:
+    """逐级核实审批: the case of these rewards was reopened (复开) or sent back for rework (返工),
+    applied after that step (cases.effects). Its unpaid rewards go back to review: an approval is
+    withdrawn (the partner, who was told of it, is told), and decide approves again only once
+    the case passed verification again. A note on each says when, why and whose approval was
+    withdrawn. Paid and refused rewards stay as they are. Returns the rewards changed."""
+    now = timezone.now()
+    why = _("reopened") if action == CaseEventKind.REOPEN else _("sent back for rework")
+    changed = []
+    waiting = CashReward.objects.select_for_update().filter(
+        case=case, status__in=(S.PROPOSED, S.APPROVED)
+    )
+    for reward in waiting.order_by("pk"):
+        note = _("Case #%(case)s %(why)s on %(when)s.") % {
+            "case": case.pk,
+            "why": why,
+            "when": timezone.localtime(now).strftime("%Y-%m-%d %H:%M"),
+        }
+        if reward.status == S.APPROVED:
+            note += " " + _("Approval by %(who)s on %(when)s withdrawn.") % {
+                "who": reward.decided_by.name if reward.decided_by else "",
+                "when": timezone.localtime(reward.decided_at).strftime("%Y-%m-%d %H:%M"),
+            }
+            reward.status, reward.decided_by, reward.decided_at = S.PROPOSED, None, None
+            reward.decision_note = ""
+            _tell(reward, "cash_back_to_review")
+        reward.returned_at, reward.return_note = now, note[:REASON_MAX]
+        reward.save(
+            update_fields=["status", "decided_by", "decided_at", "decision_note", "returned_at",
+                           "return_note"]
+        )  # fmt: skip
+        changed.append(reward)
+    return changed
 
 
 def _tell(reward: CashReward, kind: str) -> None:

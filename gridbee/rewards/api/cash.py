@@ -64,6 +64,10 @@ class CashRewardOut(Schema):
     paid_by: str | None
     paid_at: datetime.datetime | None
     paid_reference: str
+    held: str | None  # why it cannot be paid now (HoldReason), or null
+    held_reason: str
+    returned_at: datetime.datetime | None  # back to review: the case was reopened or reworked
+    return_note: str
 
 
 class MyCashRewardOut(Schema):
@@ -93,12 +97,22 @@ class PayoutRowOut(Schema):
     approved_by: str
 
 
+class HeldOut(Schema):
+    reward_id: int
+    case_id: int
+    partner_name: str
+    amount_fen: int
+    held: str
+    held_reason: str
+
+
 class PayoutOut(Schema):
     month: str | None
     count: int
     total_fen: int
     total_yuan: str
     rows: list[PayoutRowOut]
+    held: list[HeldOut]  # approved but left off the list, with why
 
 
 class PaidOut(Schema):
@@ -110,6 +124,7 @@ class PaidOut(Schema):
 
 
 def reward_out(r: CashReward) -> dict:
+    hold = cash_queries.hold_of(r)
     return {
         "id": r.pk,
         "report_id": r.report_id,
@@ -131,6 +146,22 @@ def reward_out(r: CashReward) -> dict:
         "paid_by": r.paid_by.name if r.paid_by else None,
         "paid_at": r.paid_at,
         "paid_reference": r.paid_reference,
+        "held": hold.value if hold else None,
+        "held_reason": str(hold.label) if hold else "",
+        "returned_at": r.returned_at,
+        "return_note": r.return_note,
+    }
+
+
+def held_out(r: CashReward) -> dict:
+    hold = cash_queries.hold_of(r)
+    return {
+        "reward_id": r.pk,
+        "case_id": r.case_id,
+        "partner_name": r.partner.name,
+        "amount_fen": r.amount_fen,
+        "held": hold.value if hold else "",
+        "held_reason": str(hold.label) if hold else "",
     }
 
 
@@ -146,8 +177,9 @@ def _fresh(user, pk: int) -> dict:
 
 @router.post("/cash-rewards", response={201: CashRewardOut, **ERRORS}, auth=LOGGED_IN)
 def propose(request, body: ProposeIn):
-    """Propose a cash reward (奖补) of grade 1–4 for a report of a handled or closed case in
-    your area. One per report: a second proposal answers 409."""
+    """Propose a cash reward (奖补) of grade 1–4 for a report of a closed (verified) case in
+    your area, within the county's rule (by default the first report of an emergency; 409
+    rewards.not_for_cash otherwise). One per report: a second proposal answers 409."""
     require(request, Perm.CASH_PROPOSE)
     reward = actions.propose(body.report_id, body.grade, body.reason, actor=request.user)
     return Status(201, _fresh(request.user, reward.pk))
@@ -185,11 +217,15 @@ def decide(request, reward_id: int, body: DecideIn):
 
 @router.get("/cash-payouts", response={200: PayoutOut, **ERRORS}, auth=LOGGED_IN)
 def payout_list(request, month: str | None = None):
-    """The payout list: approved rewards not yet paid, optionally those approved in a month."""
+    """The payout list: approved rewards not yet paid, optionally those approved in a month.
+    Rewards held back (partner suspended or revoked, case open again) are not on it; `held`
+    lists them with why."""
     require(request, Perm.CASH_PAY)
     chosen = periods.parse_month(month)
     rows = payouts.rows(cash_queries.payable(request.user, chosen))
-    return {"month": f"{chosen:%Y-%m}" if chosen else None, **payouts.summary(rows), "rows": rows}
+    held = [held_out(r) for r in cash_queries.held(request.user, chosen)[:500]]
+    month_text = f"{chosen:%Y-%m}" if chosen else None
+    return {"month": month_text, **payouts.summary(rows), "rows": rows, "held": held}
 
 
 @router.get("/cash-payouts/export", response={200: None, **ERRORS}, auth=LOGGED_IN)

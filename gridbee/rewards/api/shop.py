@@ -26,7 +26,7 @@ from ..shop_queries import (
 )
 
 router = Router(tags=["rewards"])
-ERRORS = dict.fromkeys((400, 401, 403, 404, 409), ErrorOut)
+ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 422), ErrorOut)
 
 
 class WindowOut(Schema):
@@ -127,7 +127,8 @@ def get_shop(request):
 )
 def redeem(request, item_id: int):
     """Redeem an item (兑换). Send a fresh `Idempotency-Key` header per redemption and the same
-    one on every retry: 201 places the order, 200 answers the first one again."""
+    one on every retry: 201 places the order, 200 answers the first one again, 422 refuses
+    the key sent again for another item."""
     order, created = actions.redeem(
         request.user, item_id, idempotency_key=request.headers.get("Idempotency-Key", "")
     )

@@ -7,6 +7,7 @@ from gridbee.cases.choices import Urgency
 from gridbee.core.authz import Perm, has_perm
 
 from .. import cash_queries
+from ..ledger import rules_for
 from ..money import yuan_label
 from ..views.cash import reward_view
 
@@ -36,6 +37,7 @@ def cash_panel(context, case) -> dict:
         "rows": [reward_view(r) for r in rewards],
         "reports": [{"report": r, "priority": emergency and r.is_first} for r in reports],
         "grades": [(grade, yuan_label(fen)) for grade, fen in amounts.items()],
+        "cash_for": rules_for(case.county_id).get_cash_for_display(),
         "csrf_token": context.get("csrf_token"),
         "request": context["request"],
     }

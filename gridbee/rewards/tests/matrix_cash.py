@@ -12,21 +12,25 @@ from gridbee.reports.models import Report
 from gridbee.reports.tests import images
 from gridbee.rewards.actions import cash
 
-# The steps that bring a fresh case to each status where a reward may be proposed.
+# The steps that bring a fresh case to verification, and to closure where a reward may be
+# proposed (逐级核实审批后). An emergency is handled on the scene: the responder arrives first.
+ON_SCENE = {"lat": layers.Y0 + 0.005, "lon": layers.X0 + 0.005, "accuracy_m": 8.0}
 TO_HANDLED = [
     ("accept", "operator", {}),
     ("dispatch", "operator", {"department_code": "cgj"}),
     ("sign", "department_user", {}),
+    ("arrive", "department_user", ON_SCENE),
     ("handle", "department_user", {"note": "已清运", "photos": "photo"}),
 ]
 TO_CLOSED = [*TO_HANDLED, ("verify_pass", "operator", {})]
 
 
 def reports_of_a_case(
-    county, key: str, *, count=1, steps=TO_CLOSED, at=(0.005, 0.005), emergency=False
+    county, key: str, *, count=1, steps=TO_CLOSED, at=(0.005, 0.005), emergency=True
 ):
     """A case opened by `count` reports of the county's partner (the first is 首报), raised to
-    an emergency if asked, moved along `steps`; returns its reports, the first report first."""
+    an emergency unless told otherwise (by default a county's cash grades are for the first
+    report of an emergency), moved along `steps`; returns its reports, the first report first."""
     ensure_default_categories()
     sender = Sender.of_partner(county.partner)
     lat, lon = layers.Y0 + at[0], layers.X0 + at[1]

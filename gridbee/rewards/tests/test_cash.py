@@ -94,9 +94,10 @@ def test_an_operator_proposes_a_grade_for_a_report_of_a_closed_case(county):
     assert reward.reason == "及时发现"
 
 
-def test_a_handled_case_may_be_rewarded_at_verification(county):
+def test_a_handled_case_waits_for_verification_before_a_reward(county):
+    # 逐级核实审批后: handled is not verified; the proposal waits for the case's closure.
     report = reports_of_a_case(county, "h", steps=TO_HANDLED)[0]
-    assert cash.propose(report.pk, 1, "核查时提出", actor=county.operator).amount_fen == 5000
+    refused(RewardsError.CASE_NOT_VERIFIED, cash.propose, report.pk, 1, "x", actor=county.operator)
 
 
 def test_the_amount_comes_from_the_county_grades_and_is_frozen(county):
@@ -157,6 +158,7 @@ def test_a_suspended_reporter_cannot_be_rewarded(county):
 
 
 def test_a_later_report_of_the_same_case_has_its_own_reward(county):
+    EarningRules.objects.create(county_id=county_module.layers.COUNTY, cash_for="any_verified")
     first, later = reports_of_a_case(county, "two", count=2)
     assert first.is_first and not later.is_first
     cash.propose(first.pk, 4, "首报", actor=county.operator)
@@ -244,8 +246,9 @@ def test_paying_is_all_or_nothing(county):
 
 
 def test_lists_are_scoped_and_filtered(county):
+    EarningRules.objects.create(county_id=county_module.layers.COUNTY, cash_for="any_verified")
     urgent = proposed(county, "urgent", emergency=True, at=(0.005, 0.011))
-    plain = proposed(county, "plain")
+    plain = proposed(county, "plain", emergency=False)
     done = approved(county, "done", at=(0.005, 0.008))
     listed = api(county.reviewer).get("/api/cash-rewards?status=proposed").json()
     assert [r["id"] for r in listed] == [urgent.pk, plain.pk]  # the emergency's 首报 first

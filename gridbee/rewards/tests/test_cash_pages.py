@@ -4,11 +4,12 @@ payout page and the partner's own list."""
 import pytest
 from django.urls import reverse
 
+from gridbee.geo.tests import layers
 from gridbee.people.tests import county as county_module
 from gridbee.reports.actions import ensure_default_categories
 from gridbee.rewards.actions import cash
 from gridbee.rewards.choices import CashRewardStatus as S
-from gridbee.rewards.models import CashReward
+from gridbee.rewards.models import CashReward, EarningRules
 
 from .matrix_cash import TO_HANDLED, approved, proposed, reports_of_a_case
 
@@ -63,8 +64,9 @@ def test_proposing_from_the_case_page(client, county):
 
 
 def test_the_reviewer_decides_in_the_queue(client, county):
+    EarningRules.objects.create(county_id=layers.COUNTY, cash_for="any_verified")
     urgent = proposed(county, "u", emergency=True, at=(0.005, 0.008))
-    plain = proposed(county, "p")
+    plain = proposed(county, "p", emergency=False)
     response = login(client, county.reviewer).get("/review/cash/")
     assert response.status_code == 200
     assert [r["reward"].pk for r in response.context["rows"]] == [urgent.pk, plain.pk]

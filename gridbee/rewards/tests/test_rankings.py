@@ -30,7 +30,7 @@ def county(db, settings, tmp_path):
     application = people_actions.submit_application(
         name="远骑手", mobile="13700000019", id_number="52273119950505001X",
         password=county_module.PASSWORD, station_id=c.far_station.pk, work_area="长顺",
-        grid_codes=[], accepted_rules=True,
+        grid_codes=[county_module.far_grid()], accepted_rules=True,
     )  # fmt: skip
     people_actions.act_on_application(application.pk, "recommend", actor=c.far_station_user)
     c.far = people_actions.act_on_application(

@@ -312,6 +312,16 @@ def test_api_redeem_is_idempotent(county):
     assert missing.json()["code"] == "rewards.idempotency_key_required"
 
 
+def test_api_a_key_reused_for_another_item_is_422(county):
+    client = client_of(county.partner_user)
+    assert post_redeem(client, county.raincoat, key="tap").status_code == 201
+    before = state()
+    answer = post_redeem(client, county.helmet, key="tap")
+    assert (answer.status_code, answer.json()["code"]) == (422, "rewards.idempotency_key_reused")
+    assert answer.json()["message"] == "此 Idempotency-Key 已用于其他商品。"
+    assert state() == before
+
+
 def test_api_refusals_carry_their_code_and_status(county):
     client = client_of(county.partner_user)
     Item.objects.filter(pk=county.raincoat.pk).update(stock=0)

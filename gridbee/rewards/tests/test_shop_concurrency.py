@@ -47,7 +47,7 @@ def enrol(county, n: int) -> list:
             password=county_module.PASSWORD,
             station_id=county.station.pk,
             work_area="城区",
-            grid_codes=[],
+            grid_codes=[county_module.GRID_1],
             accepted_rules=True,
         )
         people_actions.act_on_application(application.pk, "recommend", actor=county.station_user)
@@ -159,6 +159,30 @@ def test_the_same_press_sent_twenty_times_at_once_places_one_order(county):
     assert outcome(results) == {"ok": 20}
     assert len({r[0].pk for r in results}) == 1 and sum(r[1] for r in results) == 1
     assert Order.objects.count() == 1 and ledger.balance(county.partner) == PRICE * 4
+
+
+def test_one_key_pressed_for_two_items_at_once_places_one_order(county):
+    """Ten presses for each of two items, all under one key: one order; the presses for its
+    item answer it, the others are refused as a key reused for another item."""
+    raincoat, gloves = (
+        Item.objects.create(
+            county_id=layers.COUNTY, name=name, kind=ItemKind.GOODS, price=PRICE, stock=5
+        )
+        for name in ("雨衣", "手套")
+    )
+    ledger.award(county.partner, EntryKind.ACTIVITY, key="some", amount=PRICE * 5)
+    pressed = [raincoat, gloves] * 10
+
+    results = at_once(
+        [lambda i=i: shop.redeem(county.partner, i.pk, idempotency_key="one") for i in pressed]
+    )
+
+    order = Order.objects.get()
+    assert outcome(results) == {"ok": 10, "rewards.idempotency_key_reused": 10}
+    for item, result in zip(pressed, results, strict=True):
+        if item.pk == order.item_id:
+            assert result[0].pk == order.pk
+    assert ledger.balance(county.partner) == PRICE * 4
 
 
 def test_an_award_repeated_concurrently_lands_once(county):

@@ -31,12 +31,14 @@ BADGES = {S.PROPOSED: "submitted", S.APPROVED: "approved", S.REFUSED: "rejected"
 
 
 def reward_view(reward) -> dict:
+    hold = cash_queries.hold_of(reward)
     return {
         "reward": reward,
         "amount": yuan_label(reward.amount_fen),
         "status_label": S(reward.status).label,
         "badge": BADGES.get(reward.status, reward.status),
         "priority": bool(getattr(reward, "priority", False)),
+        "held": hold.label if hold else "",
     }
 
 
@@ -98,6 +100,7 @@ def payout_page(request):
         messages.error(request, error.message)
         month, month_text = None, ""
     rewards = list(cash_queries.payable(request.user, month)[:500])
+    held = list(cash_queries.held(request.user, month)[:500])
     export = reverse("api:payout_export")
     month_query = {"month": month_text} if month_text else {}
     return render(
@@ -105,6 +108,7 @@ def payout_page(request):
         "rewards/payouts.html",
         {
             "rows": [reward_view(r) for r in rewards],
+            "held_rows": [reward_view(r) for r in held],
             "total": yuan_label(sum(r.amount_fen for r in rewards)),
             "month": month_text,
             # The files come from the API (api/cash.py), which the session authenticates.

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_crowd_checks'),
+        ('cases', '0005_arrival_on_scene'),
         ('reports', '0003_answer_help_text'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
