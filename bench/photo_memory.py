@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Photo memory benchmark: the peak memory and time of processing the worst photos intake still
-accepts, each in a fresh process, through gridbee.reports.photos.process_photo().
+accepts, each in a fresh process, through gridbee.core.media.process_photo().
 
     .venv/bin/python bench/photo_memory.py [--threads 4] [--fresh]
 
@@ -87,7 +87,7 @@ def child(path: str, threads: int) -> None:
     django.setup()
     from django.conf import settings
 
-    from gridbee.reports.photos import process_photo
+    from gridbee.core.media import process_photo
     from gridbee.reports.tests import images
 
     process_photo(images.jpeg(64, 48, orientation=6))  # code and codecs loaded, as in a server

@@ -9,12 +9,11 @@ from ninja.files import UploadedFile
 
 from gridbee.core.authz import Perm
 from gridbee.core.errors import CommonError, DomainError
+from gridbee.core.media import read_upload
 from gridbee.core.numbers import AccuracyM, Latitude, Longitude
 from gridbee.core.schemas import ErrorOut
 from gridbee.geo.choices import Crs
 from gridbee.people.auth import LOGGED_IN, require
-from gridbee.reports.errors import ReportError
-from gridbee.reports.photos import MAX_BYTES
 
 from . import actions, crowd, queries, workflow
 from .choices import CaseEventKind
@@ -178,7 +177,7 @@ def handle(
         CaseEventKind.HANDLE,
         actor=request.user,
         note=note,
-        photos=[p.read() for p in photos[:4]],
+        photos=[read_upload(p) for p in photos[:4]],
         version=version,
     )
     return state_out(
@@ -267,7 +266,7 @@ def submit_crowd_check(
         lon=lon,
         crs=crs,
         accuracy_m=accuracy,
-        photo=_read(photo),
+        photo=read_upload(photo),
     )
     return Status(
         201,
@@ -278,9 +277,3 @@ def submit_crowd_check(
             "created_at": check.created_at,
         },
     )
-
-
-def _read(upload: UploadedFile) -> bytes:
-    if upload.size and upload.size > MAX_BYTES:
-        raise DomainError(ReportError.PHOTO_TOO_LARGE)
-    return upload.read()

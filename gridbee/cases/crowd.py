@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from gridbee.core import live
 from gridbee.core.errors import DomainError
+from gridbee.core.media import process_photo
 from gridbee.core.numbers import AccuracyM, checked
 from gridbee.geo.routing import to_wgs84
 from gridbee.people.choices import Role
@@ -27,7 +28,6 @@ from gridbee.people.models import User
 from gridbee.people.queries import partner_of
 from gridbee.reports.errors import ReportError
 from gridbee.reports.models import Report
-from gridbee.reports.photos import process_photo
 
 from .actions import record
 from .choices import CaseEventKind as K

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gridbee.core import live
 from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import DomainError
+from gridbee.core.media import read_upload
 from gridbee.core.views import MAP_CENTER
 from gridbee.people.choices import Role
 from gridbee.people.models import Department
@@ -396,7 +397,7 @@ def case_step(request, case_id: int, action: str):
             reason=post.get("reason", ""),
             department_code=post.get("department_code", ""),
             extension_minutes=minutes,
-            photos=[f.read() for f in request.FILES.getlist("photos")[:4]],
+            photos=[read_upload(f) for f in request.FILES.getlist("photos")[:4]],
             lat=post.get("lat") or None,
             lon=post.get("lon") or None,
             accuracy_m=post.get("accuracy") or None,

@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gridbee.core.errors import DomainError
+from gridbee.core.media import read_upload
 from gridbee.core.numbers import AccuracyM, Latitude, Longitude, from_form
 from gridbee.geo.choices import Crs
 from gridbee.reports.errors import ReportError
-from gridbee.reports.photos import MAX_BYTES
 
 from . import crowd
 from .errors import CaseError
@@ -63,8 +63,6 @@ def crowd_check(request, case_id: int):
             raise DomainError(ReportError.NO_PHOTO)
         if lat is None or lon is None:
             raise DomainError(CaseError.LOCATION_REQUIRED)
-        if upload.size and upload.size > MAX_BYTES:
-            raise DomainError(ReportError.PHOTO_TOO_LARGE)
         check = crowd.submit_check(
             case_id,
             actor=request.user,
@@ -72,7 +70,7 @@ def crowd_check(request, case_id: int):
             lon=lon,
             crs=post.get("crs") or Crs.WGS84,
             accuracy_m=accuracy,
-            photo=upload.read(),
+            photo=read_upload(upload),
         )
     except DomainError as error:
         return _page(request, status=error.status, error=error, failed_case=case_id)

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from gridbee.core import live
 from gridbee.core.authz import has_perm
 from gridbee.core.errors import CommonError, DomainError
+from gridbee.core.media import process_photo
 from gridbee.people.errors import PeopleError
 from gridbee.people.models import Department, Partner
-from gridbee.reports.photos import process_photo
 
 from . import crowd, deadlines, dedup, effects, kinds
 from .actions import record

@@ -15,6 +15,7 @@ from django.utils import timezone
 from gridbee.cases.actions import file_report
 from gridbee.cases.models import Case
 from gridbee.core.errors import DomainError
+from gridbee.core.media import Processed, process_photo
 from gridbee.core.numbers import AccuracyM, checked
 from gridbee.core.writers import one_writer
 from gridbee.geo import routing
@@ -23,7 +24,6 @@ from gridbee.geo.choices import Crs
 from .choices import ReportSource
 from .errors import ReportError
 from .models import Category, Photo, Report
-from .photos import Processed, process_photo
 
 MAX_PHOTOS = 3
 MAX_TEXT = 500

@@ -7,6 +7,7 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from gridbee.core.errors import DomainError
+from gridbee.core.media import read_upload
 from gridbee.core.numbers import AccuracyM, Latitude, Longitude
 from gridbee.core.schemas import ErrorOut
 from gridbee.geo.choices import Crs
@@ -55,17 +56,9 @@ def create_report(
         text=text,
         emergency=emergency,
         phone_time=phone_time,
-        photos=[_read(f) for f in photos],
+        photos=[read_upload(f) for f in photos],
     )
     return Status(201 if created else 200, answer)
-
-
-def _read(upload: UploadedFile) -> bytes:
-    from .photos import MAX_BYTES
-
-    if upload.size and upload.size > MAX_BYTES:
-        raise DomainError(ReportError.PHOTO_TOO_LARGE)
-    return upload.read()
 
 
 @router.get("/reports/mine", response={200: list[MyReportOut], **ERRORS}, auth=LOGGED_IN)

@@ -11,46 +11,10 @@ class ReportError(ErrorCode):
     )
     NO_PHOTO = ("reports.photo_required", 400, _("Add one to three photos."))
     TOO_MANY_PHOTOS = ("reports.too_many_photos", 400, _("At most three photos per report."))
-    PHOTO_TOO_LARGE = (
-        "reports.photo_too_large",
-        413,
-        _("A photo is too large (at most 12 MB). Send a smaller one."),
-    )
     UPLOAD_TOO_LARGE = (
         "reports.upload_too_large",
         413,
         _("The upload is too large (at most 40 MB in all)."),
-    )
-    PHOTO_TOO_MANY_PIXELS = (
-        "reports.photo_too_many_pixels",
-        400,
-        _("A photo has too many pixels (at most 60 megapixels)."),
-    )
-    PHOTO_TOO_MANY_PIXELS_TO_DECODE = (
-        "reports.photo_too_many_pixels",
-        400,
-        _(
-            "A PNG or WebP photo has too many pixels (at most 24 megapixels, 12 for WebP). "
-            "Send a JPEG."
-        ),
-    )
-    PHOTO_BAD_SHAPE = (
-        "reports.photo_bad_shape",
-        400,
-        _(
-            "A photo's shape is implausible: at most 12,000 pixels on a side, and its long "
-            "side at most 10 times its short side."
-        ),
-    )
-    PHOTOS_BUSY = (
-        "reports.photos_busy",
-        503,
-        _("The server is busy with other photos. Please send again in a moment."),
-    )
-    NOT_AN_IMAGE = (
-        "reports.not_an_image",
-        400,
-        _("A file is not a photo we can read (JPEG, PNG or WebP)."),
     )
     UNKNOWN_CATEGORY = ("reports.unknown_category", 400, _("Choose a category from the list."))
     TEXT_TOO_LONG = (

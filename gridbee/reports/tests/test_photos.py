@@ -9,7 +9,7 @@ import threading
 import pytest
 from PIL import Image
 
-from gridbee.reports import photos
+from gridbee.core import media
 from gridbee.reports.models import Photo, Report
 
 from . import images
@@ -60,11 +60,11 @@ def test_restart_markers_and_stuffed_bytes_are_copied_as_they_are():
     clean = out.getvalue()
     assert b"\xff\x00" in clean and b"\xff\xd0" in clean
     # A Pillow JPEG holds nothing to drop: the walk gives it back byte for byte.
-    assert photos.strip_jpeg_metadata(clean) == clean
+    assert media.strip_jpeg_metadata(clean) == clean
     # With a comment and EXIF at its head and a video behind it, the same bytes come back.
     comment = b"\xff\xfe" + struct.pack(">H", 11) + b"a comment"
     dressed = clean[:2] + images.exif_gps_segment() + comment + clean[2:] + b"ftyp"
-    assert photos.strip_jpeg_metadata(dressed) == clean
+    assert media.strip_jpeg_metadata(dressed) == clean
 
 
 def test_a_jpeg_of_unexpected_structure_is_re_encoded_not_passed_on(county):
@@ -73,7 +73,7 @@ def test_a_jpeg_of_unexpected_structure_is_re_encoded_not_passed_on(county):
     # Bytes between two segments: Pillow decodes past them, the walk refuses them.
     odd = sent[:app0_end] + b"junk in between" + sent[app0_end:] + b"\xff\xd8 trailing"
     with pytest.raises(ValueError):
-        photos.strip_jpeg_metadata(odd)
+        media.strip_jpeg_metadata(odd)
     body = post(partner_client(county), photos=[odd]).json()
     stored = Photo.objects.get(report_id=body["report_id"]).image.read()
     assert_nothing_but_pixels(stored)
@@ -146,7 +146,7 @@ def test_a_request_waiting_too_long_for_a_decode_is_told_the_server_is_busy(coun
     taken, release = threading.Event(), threading.Event()
 
     def hold():
-        with photos.decode_slot():
+        with media.decode_slot():
             taken.set()
             release.wait(10)
 

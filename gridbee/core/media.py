@@ -1,4 +1,5 @@
-"""Photo intake: prove it is an image, refuse bombs and absurd shapes, put it upright, strip
+"""Photos, for every part that takes them (reports, handling results, crowd checks, and later
+alerts and activities): prove it is an image, refuse bombs and absurd shapes, put it upright, strip
 every bit of metadata (GPS above all), make a thumbnail. Two ways through:
 
 - An upright JPEG keeps its compressed pixels untouched, several times cheaper than
@@ -23,11 +24,53 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
-from gridbee.core.errors import DomainError
+from .errors import DomainError, ErrorCode
 
-from .errors import ReportError
+
+class MediaError(ErrorCode):
+    """Refusals of a photo, wherever it is sent (a report, a handling result, a crowd check).
+    The codes keep the names the API has always answered with."""
+
+    PHOTO_TOO_LARGE = (
+        "reports.photo_too_large",
+        413,
+        _("A photo is too large (at most 12 MB). Send a smaller one."),
+    )
+    PHOTO_TOO_MANY_PIXELS = (
+        "reports.photo_too_many_pixels",
+        400,
+        _("A photo has too many pixels (at most 60 megapixels)."),
+    )
+    PHOTO_TOO_MANY_PIXELS_TO_DECODE = (
+        "reports.photo_too_many_pixels",
+        400,
+        _(
+            "A PNG or WebP photo has too many pixels (at most 24 megapixels, 12 for WebP). "
+            "Send a JPEG."
+        ),
+    )
+    PHOTO_BAD_SHAPE = (
+        "reports.photo_bad_shape",
+        400,
+        _(
+            "A photo's shape is implausible: at most 12,000 pixels on a side, and its long "
+            "side at most 10 times its short side."
+        ),
+    )
+    PHOTOS_BUSY = (
+        "reports.photos_busy",
+        503,
+        _("The server is busy with other photos. Please send again in a moment."),
+    )
+    NOT_AN_IMAGE = (
+        "reports.not_an_image",
+        400,
+        _("A file is not a photo we can read (JPEG, PNG or WebP)."),
+    )
+
 
 MAX_BYTES = 12 * 1024 * 1024
 # An upright JPEG is only decoded at 1/8 scale, for the thumbnail: 7 MB at 60 MP, or 180 MB
@@ -66,20 +109,27 @@ class Processed:
     sha256: str
 
 
+def read_upload(upload) -> bytes:
+    """An uploaded photo's bytes, refused unread when it declares more than MAX_BYTES."""
+    if upload.size and upload.size > MAX_BYTES:
+        raise DomainError(MediaError.PHOTO_TOO_LARGE)
+    return upload.read()
+
+
 def process_photo(data: bytes) -> Processed:
     if len(data) > MAX_BYTES:
-        raise DomainError(ReportError.PHOTO_TOO_LARGE)
+        raise DomainError(MediaError.PHOTO_TOO_LARGE)
     with decode_slot():
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
                 return _process(data)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise DomainError(ReportError.PHOTO_TOO_MANY_PIXELS) from None
+            raise DomainError(MediaError.PHOTO_TOO_MANY_PIXELS) from None
         except (
             UnidentifiedImageError, OSError, ValueError, SyntaxError, struct.error, EOFError
         ):  # fmt: skip
-            raise DomainError(ReportError.NOT_AN_IMAGE) from None
+            raise DomainError(MediaError.NOT_AN_IMAGE) from None
 
 
 def _process(data: bytes) -> Processed:
@@ -87,14 +137,14 @@ def _process(data: bytes) -> Processed:
     image = Image.open(io.BytesIO(data), formats=FORMATS)
     width, height = image.size
     if width * height > MAX_PIXELS:
-        raise DomainError(ReportError.PHOTO_TOO_MANY_PIXELS)
+        raise DomainError(MediaError.PHOTO_TOO_MANY_PIXELS)
     if not (0 < width <= MAX_EDGE and 0 < height <= MAX_EDGE) or (
         max(width, height) > MAX_ASPECT * min(width, height)
     ):
-        raise DomainError(ReportError.PHOTO_BAD_SHAPE)
+        raise DomainError(MediaError.PHOTO_BAD_SHAPE)
     jpeg = image.format in JPEG_FORMATS
     if not jpeg and width * height > MAX_DECODED_PIXELS[image.format]:
-        raise DomainError(ReportError.PHOTO_TOO_MANY_PIXELS_TO_DECODE)
+        raise DomainError(MediaError.PHOTO_TOO_MANY_PIXELS_TO_DECODE)
     orientation = image.getexif().get(ORIENTATION, 1)
     if jpeg and orientation == 1:
         try:
@@ -190,7 +240,7 @@ def decode_slot():
     the report and sends it again, and the server's memory stays bounded."""
     slots = _decode_slots()
     if not slots.acquire(timeout=settings.PHOTO_DECODE_WAIT_SECONDS):
-        raise DomainError(ReportError.PHOTOS_BUSY)
+        raise DomainError(MediaError.PHOTOS_BUSY)
     try:
         yield
     finally:
