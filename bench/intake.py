@@ -184,7 +184,7 @@ def prepare_database(n_cases: int, fresh: bool) -> dict:
 
 
 def _demo_city() -> None:
-    from gridbee.core.demo import create_demo_city
+    from gridbee.site.demo import create_demo_city
 
     create_demo_city()
 

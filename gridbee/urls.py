@@ -12,5 +12,5 @@ urlpatterns = [
     path("", include("gridbee.cases.urls")),
     path("", include("gridbee.rewards.urls")),
     path("", include("gridbee.people.urls")),
-    path("", include("gridbee.core.urls")),
+    path("", include("gridbee.site.urls")),
 ]

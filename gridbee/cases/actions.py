@@ -6,14 +6,13 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from gridbee.core import live
 from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import CommonError, DomainError
 from gridbee.geo.choices import Level
 from gridbee.geo.index import Location
 from gridbee.reports.models import Report
 
-from . import deadlines, dedup, effects, kinds
+from . import broadcast, deadlines, dedup, effects, kinds
 from .choices import OPEN_STATUSES, CaseEventKind, CaseStatus, Urgency
 from .errors import CaseError
 from .models import Case, CaseEvent
@@ -35,7 +34,7 @@ def file_report(
         record(case, CaseEventKind.JOINED)
         if emergency and case.urgency != Urgency.EMERGENCY:
             _make_emergency(case, actor=None, note="reporter flagged an emergency", now=now)
-        live.case_changed(case, CaseEventKind.JOINED)
+        broadcast.case_changed(case, CaseEventKind.JOINED)
         return case, False
     urgent = emergency or category.urgency == Urgency.EMERGENCY
     case = Case.objects.create(
@@ -57,7 +56,7 @@ def file_report(
         ),
     )
     record(case, CaseEventKind.OPENED)
-    live.case_changed(case, CaseEventKind.OPENED)
+    broadcast.case_changed(case, CaseEventKind.OPENED)
     return case, True
 
 
@@ -92,7 +91,7 @@ def mark_emergency(case_id, *, actor, note: str = "") -> Case:
             raise DomainError(CaseError.NOT_OPEN)
         if case.urgency != Urgency.EMERGENCY:
             _make_emergency(case, actor=actor, note=note, now=timezone.now())
-            live.case_changed(case, CaseEventKind.MARKED_EMERGENCY)
+            broadcast.case_changed(case, CaseEventKind.MARKED_EMERGENCY)
     return case
 
 

@@ -18,7 +18,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridbee.core import live
 from gridbee.core.errors import DomainError
 from gridbee.core.media import process_photo
 from gridbee.core.numbers import AccuracyM, checked
@@ -29,6 +28,7 @@ from gridbee.people.queries import partner_of
 from gridbee.reports.errors import ReportError
 from gridbee.reports.models import Report
 
+from . import broadcast
 from .actions import record
 from .choices import CaseEventKind as K
 from .choices import CaseStatus, CrowdOutcome
@@ -172,7 +172,7 @@ def submit_check(
                 distance_m=round(distance, 1),
             )
             _tell_operators(case)
-            live.case_changed(case, K.CROWD_CHECK)
+            broadcast.case_changed(case, K.CROWD_CHECK)
     except IntegrityError:
         # Two photos at the same moment: the database let one in (once per handling).
         raise DomainError(CaseError.ALREADY_CHECKED) from None

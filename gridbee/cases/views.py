@@ -22,7 +22,7 @@ from gridbee.core import live
 from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import DomainError
 from gridbee.core.media import read_upload
-from gridbee.core.views import MAP_CENTER
+from gridbee.geo.maps import MAP_CENTER
 from gridbee.people.choices import Role
 from gridbee.people.models import Department
 from gridbee.reports.models import Category

@@ -12,14 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridbee.core import live
 from gridbee.core.authz import has_perm
 from gridbee.core.errors import CommonError, DomainError
 from gridbee.core.media import process_photo
 from gridbee.people.errors import PeopleError
 from gridbee.people.models import Department, Partner
 
-from . import crowd, deadlines, dedup, effects, kinds
+from . import broadcast, crowd, deadlines, dedup, effects, kinds
 from .actions import record
 from .choices import CaseEventKind as K
 from .choices import CaseStatus as S
@@ -91,7 +90,7 @@ def act(
                 thumbnail=ContentFile(photo.thumbnail, name=name),
                 sha256=photo.sha256,
             )
-        live.case_changed(case, action)  # sent on commit
+        broadcast.case_changed(case, action)  # sent on commit
     effects.after([event])
     return case
 
@@ -292,7 +291,7 @@ def escalate_overdue(now: datetime.datetime | None = None) -> int:
             late = int((now - case.step_deadline_at).total_seconds() // 60)
             event = record(case, K.ESCALATE, note=f"{case.status}: {late} min",
                            from_status=case.status, to_status=case.status)  # fmt: skip
-            live.case_changed(case, K.ESCALATE)
+            broadcast.case_changed(case, K.ESCALATE)
         effects.after([event])
         count += 1
     return count

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from gridbee.cases.choices import CaseStatus, Urgency
-from gridbee.core.views import MAP_CENTER
+from gridbee.geo.maps import MAP_CENTER
 from gridbee.people.queries import partner_of
 
 from . import queries

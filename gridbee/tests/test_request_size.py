@@ -22,8 +22,8 @@ from django.core.handlers import asgi as django_asgi
 from django.db import connection
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
+from gridbee.core.tests.serving import free_port
 from gridbee.core.tests.test_connections import database_url, wait_for_port
-from gridbee.core.tests.test_up import free_port
 from gridbee.geo.tests import layers
 from gridbee.reports.tests import images
 

@@ -6,11 +6,10 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from gridbee.cases import deadlines, effects, kinds, workflow
+from gridbee.cases import broadcast, deadlines, effects, kinds, workflow
 from gridbee.cases.choices import CaseEventKind as K
 from gridbee.cases.choices import CaseStatus as S
 from gridbee.cases.models import Case, CaseEvent, Message
-from gridbee.core import live
 from gridbee.core.authz import Perm
 from gridbee.core.errors import DomainError
 from gridbee.core.models import OutboxMessage
@@ -130,7 +129,9 @@ def test_escalation_tells_the_supervisors_after_the_step(county):
 @pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_step_sends_nothing(county, monkeypatch):
     published = []
-    monkeypatch.setattr(live, "publish_many", lambda topics, event: published.append(event["kind"]))
+    monkeypatch.setattr(
+        broadcast, "publish_many", lambda topics, event: published.append(event["kind"])
+    )
     case = bring(county, S.HANDLED)
     published.clear()
     messages, outbox = Message.objects.count(), OutboxMessage.objects.count()

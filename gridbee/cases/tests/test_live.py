@@ -12,7 +12,7 @@ import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from django.test import AsyncClient
 
-from gridbee.cases import workflow
+from gridbee.cases import broadcast, workflow
 from gridbee.cases.choices import CaseStatus
 from gridbee.cases.tests.test_workflow import new_case
 from gridbee.core import live
@@ -202,7 +202,7 @@ def test_queue_stream_hears_a_workflow_step_in_its_county(county, settings):
 
         with transaction.atomic():
             case.refresh_from_db()
-            live.case_changed(case, "accept")
+            broadcast.case_changed(case, "accept")
 
     # pytest-django wraps the test in a transaction: on_commit would never run, so run it now.
     from django.test import TestCase
@@ -270,7 +270,7 @@ def _changed(*cases, kind="accept"):
     def publish():
         with TestCase.captureOnCommitCallbacks(execute=True):
             for case in cases:
-                live.case_changed(case, kind)
+                broadcast.case_changed(case, kind)
 
     return publish
 
@@ -365,7 +365,7 @@ def test_queue_topics_of_each_scope(county, grid_operator):
 
 def test_a_case_is_published_to_the_topics_of_its_scopes(county):
     case = _case_in_grid_3(county)
-    assert live.case_topics(case) == [
+    assert broadcast.case_topics(case) == [
         f"case:{case.pk}",
         f"county:{layers.COUNTY}",
         "area:522731001",

@@ -21,8 +21,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from gridbee.core.tests.serving import free_port
 from gridbee.core.tests.test_connections import database_url, serve, server_connections
-from gridbee.core.tests.test_up import free_port
 from gridbee.people.tests import county as county_module
 from gridbee.reports.actions import ensure_default_categories
 

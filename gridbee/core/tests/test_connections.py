@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 
-from gridbee.core.tests.test_up import free_port
+from gridbee.core.tests.serving import free_port
 
 POOL_SIZE = 3
 APP_NAME = f"gridbee-pool-test-{os.getpid()}"

@@ -13,9 +13,9 @@ from django.test import Client
 from gridbee.asgi import SyncChainASGIHandler
 from gridbee.cases.models import Case
 from gridbee.conftest import PHONE_VIEWPORT, is_local_url
-from gridbee.core.demo import create_demo_city
 from gridbee.people.models import User
 from gridbee.reports.models import Report
+from gridbee.site.demo import create_demo_city
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

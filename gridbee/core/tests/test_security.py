@@ -18,7 +18,7 @@ from django.test import Client
 
 from gridbee.core.security import RedactSecrets, content_security_policy, tile_origin
 
-from .test_up import free_port, wait_for
+from .serving import free_port, wait_for
 
 
 def clean_env(data_dir, **extra) -> dict:

@@ -10,7 +10,6 @@ from django.core.management import call_command
 
 from gridbee.cases.models import Case
 from gridbee.cases.queries import cases_for
-from gridbee.core.demo import create_demo_city
 from gridbee.geo.models import Grid, Region
 from gridbee.people import demo
 from gridbee.people.choices import ApplicationStatus, PartnerStatus, Role, TeamRole
@@ -31,6 +30,7 @@ from gridbee.people.models import (
 from gridbee.people.queries import applications_for, partners_for, teams_for
 from gridbee.people.validators import validate_id_number
 from gridbee.reports.models import Photo
+from gridbee.site.demo import create_demo_city
 
 pytestmark = pytest.mark.django_db
 COUNTY = demo.DEMO_COUNTY

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from gridbee.core.demo import existing_demo_accounts
+from gridbee.site.demo import existing_demo_accounts
 
 
 class Command(BaseCommand):

@@ -9,13 +9,11 @@ import sqlite3
 import subprocess
 import sys
 
-from .serving import (  # noqa: F401 - free_port, wait_for: other tests serve the app too
-    free_port,
+from gridbee.core.tests.serving import (
     gridbee_up,
     readme_first_command,
     serve,
     still_running,
-    wait_for,
 )
 
 BANNER = "演示数据"

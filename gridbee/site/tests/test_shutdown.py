@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from .serving import gridbee_up, serve, still_running
+from gridbee.core.tests.serving import gridbee_up, serve, still_running
 
 STOP_SECONDS = 30  # the server's 5 s for open requests and the worker's for its tasks, and slack
 

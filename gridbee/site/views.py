@@ -1,4 +1,4 @@
-"""The web pages' shell: a home page per role and the grid map. Features fill in later."""
+"""The web pages' shell: a home page per role and the grid map."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -7,11 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gridbee.geo.choices import GridKind, Level
+from gridbee.geo.maps import MAP_CENTER, MAP_ZOOM
 from gridbee.people.choices import Role
-
-# The demo county seat (县城): where the grid map opens.
-MAP_CENTER = {"lat": 26.1328, "lon": 106.6564}
-MAP_ZOOM = 14
 
 
 @login_required
@@ -19,7 +16,7 @@ def home(request):
     role = request.user.role if request.user.role in Role.values else Role.PARTNER
     return render(
         request,
-        f"core/home/{role}.html",
+        f"site/home/{role}.html",
         {"role": Role(role), "role_label": Role(role).label},
     )
 
@@ -55,4 +52,4 @@ def grid_map(request):
             "coords": _("WGS-84"),
         },
     }
-    return render(request, "core/map.html", {"map_config": config})
+    return render(request, "site/map.html", {"map_config": config})

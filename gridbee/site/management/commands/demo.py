@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from gridbee.core.demo import create_demo_city
+from gridbee.site.demo import create_demo_city
 
 
 class Command(BaseCommand):

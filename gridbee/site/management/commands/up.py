@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from gridbee.core.demo import create_demo_city, database_is_empty, existing_demo_accounts
+from gridbee.site.demo import create_demo_city, database_is_empty, existing_demo_accounts
 
 SERVER_STOP_SECONDS = 5  # open requests (live streams never end by themselves) get this long
 WORKER_STOP_SECONDS = 15  # the worker finishes its running tasks, or is killed
