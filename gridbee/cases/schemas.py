@@ -53,10 +53,11 @@ class CaseStateOut(CaseOut):
 
 
 class EventOut(Schema):
+    id: int
     kind: str
-    actor_role: str
+    actor_role: str | None = Field(None, description="Staff only (null for reporters).")
     note: str
-    from_status: str
+    from_status: str | None = Field(None, description="Staff only (null for reporters).")
     to_status: str
     on_time: bool | None
     at: datetime.datetime
