@@ -239,6 +239,8 @@ ORDINARY_STEP_MINUTES = {"accept": 60, "dispatch": 120}  # working minutes
 NOTIFY_CHANNELS = [
     path for path in env("NOTIFY_CHANNELS", "gridbee.core.notify.OutboxChannel").split(",") if path
 ]
+# Open311 calls a minute per client (api_key) or address; 0: no limit.
+OPEN311_REQUESTS_PER_MINUTE = env_int("OPEN311_REQUESTS_PER_MINUTE", 60)
 MAX_REQUEST_BYTES = 40 * 1024 * 1024  # three 12 MB photos and the form around them
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 

@@ -13,6 +13,8 @@ from gridbee.core.errors import DomainError
 from gridbee.geo.choices import Crs
 
 from ..actions import Sender, submit_report
+from ..errors import ReportError
+from ..models import Category
 from .errors import Open311Error
 
 
@@ -23,6 +25,9 @@ def create_request(client, form: QueryDict, *, idempotency_key: str = "") -> tup
     service_code = form.get("service_code", "").strip()
     if not service_code:
         raise DomainError(Open311Error.SERVICE_CODE_REQUIRED)
+    if Category.objects.filter(code=service_code, is_public=False).exists():
+        # Not offered to other systems: answered as a code that does not exist.
+        raise DomainError(ReportError.UNKNOWN_CATEGORY)
     lat, lon = _number(form.get("lat")), _number(form.get("long"))
     if lat is None or lon is None:
         raise DomainError(Open311Error.LOCATION_REQUIRED)
