@@ -1,5 +1,9 @@
 """Demo cash rewards (奖补) for the demo county: a few proposals on handled and closed demo
-cases, some approved (so the payout list has rows), made through the real actions."""
+cases, some approved (so the payout list has rows), made through the real actions.
+
+Whoever approves a reward may not also mark it paid (the county's rule, on by default): the
+administrator approved the demo's, so the county reviewer can pay them; what the reviewer
+approves in the queue, the administrator pays."""
 
 from gridbee.cases.choices import CaseStatus
 from gridbee.people.choices import PartnerStatus, Role
@@ -15,8 +19,8 @@ def create_demo_cash_rewards() -> int:
     """Propose up to four rewards (the first reports first), approve the first two; returns
     how many were proposed."""
     operator = User.objects.filter(role=Role.OPERATOR, region__isnull=False).first()
-    reviewer = User.objects.filter(role=Role.REVIEWER, region__isnull=False).first()
-    if operator is None or reviewer is None:
+    approver = User.objects.filter(role=Role.ADMIN, is_active=True).first()
+    if operator is None or approver is None:
         return 0
     reports = (
         Report.objects.filter(
@@ -30,5 +34,5 @@ def create_demo_cash_rewards() -> int:
     for n, report_id in enumerate(reports):
         reward = cash.propose(report_id, n % 4 + 1, REASONS[n % len(REASONS)], actor=operator)
         if n < 2:
-            cash.decide(reward.pk, True, "", actor=reviewer)
+            cash.decide(reward.pk, True, "", actor=approver)
     return len(reports)

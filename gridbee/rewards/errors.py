@@ -70,6 +70,11 @@ class RewardsError(ErrorCode):
         _("This cash reward has already been decided."),
     )
     NOT_APPROVED = ("rewards.not_approved", 409, _("Only approved cash rewards can be paid."))
+    SAME_APPROVER = (
+        "rewards.same_approver",
+        403,
+        _("Whoever approved a cash reward cannot also mark it paid: another person must."),
+    )
     REFERENCE_REQUIRED = (
         "rewards.reference_required",
         400,

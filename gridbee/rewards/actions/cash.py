@@ -20,6 +20,7 @@ from gridbee.reports.models import Report
 from .. import cash_queries
 from ..choices import CashRewardStatus as S
 from ..errors import RewardsError
+from ..ledger import rules_for
 from ..models import CashReward
 from ..money import yuan_label
 
@@ -104,7 +105,8 @@ def decide(reward_id, approve: bool, note: str = "", *, actor) -> CashReward:
 
 def mark_paid(reward_ids, reference: str, *, actor) -> list[CashReward]:
     """Mark a batch of approved rewards paid with one payment reference: all of them or none
-    (one not found → NOT_FOUND, one not approved → NOT_APPROVED, and nothing changes)."""
+    (one not found → NOT_FOUND, one not approved → NOT_APPROVED, one the actor approved
+    themselves where the county separates the two → SAME_APPROVER, and nothing changes)."""
     _require(actor, Perm.CASH_PAY)
     reference = (reference or "").strip()
     if not reference:
@@ -123,6 +125,7 @@ def mark_paid(reward_ids, reference: str, *, actor) -> list[CashReward]:
         unpaid = [r.pk for r in rewards if r.status != S.APPROVED]
         if unpaid:
             raise DomainError(RewardsError.NOT_APPROVED, reward_ids=unpaid)
+        _require_second_person(rewards, actor)
         for reward in rewards:
             reward.status = S.PAID
             reward.paid_reference = reference
@@ -131,6 +134,28 @@ def mark_paid(reward_ids, reference: str, *, actor) -> list[CashReward]:
             reward.save(update_fields=["status", "paid_reference", "paid_at", "paid_by"])
             _tell(reward, "cash_paid")
     return rewards
+
+
+def left_to_another(rewards, actor) -> list[int]:
+    """双人复核: the rewards this actor may not mark paid because they approved them
+    themselves, where the county's rules separate the two (the default)."""
+    separate = {
+        county_id: rules_for(county_id).separate_cash_approval_and_payment
+        for county_id in {r.county_id for r in rewards}
+    }
+    return [r.pk for r in rewards if r.decided_by_id == actor.pk and separate[r.county_id]]
+
+
+def _require_second_person(rewards: list[CashReward], actor) -> None:
+    """Names every reward of the batch the actor approved, so they know which to leave to a
+    colleague."""
+    own = left_to_another(rewards, actor)
+    if own:
+        message = _(
+            "You approved %(rewards)s yourself: another person must mark them paid. "
+            "Nothing was marked paid."
+        ) % {"rewards": ", ".join(f"#{pk}" for pk in own)}
+        raise DomainError(RewardsError.SAME_APPROVER, message, reward_ids=own)
 
 
 def _tell(reward: CashReward, kind: str) -> None:
