@@ -14,6 +14,7 @@ from gridbee.cases.models import Message
 from gridbee.cases.queries import visible_case
 from gridbee.core.errors import CommonError, DomainError
 from gridbee.core.notify import notify
+from gridbee.core.schemas import MAX_ID
 from gridbee.people.permissions import Perm, has_perm
 from gridbee.reports.models import Report
 
@@ -116,6 +117,8 @@ def mark_paid(reward_ids, reference: str, *, actor) -> list[CashReward]:
     ids = sorted({_int(pk) for pk in reward_ids or ()} - {None})
     if not ids or len(ids) > BATCH_MAX:
         raise DomainError(RewardsError.NOTHING_SELECTED)
+    if not all(1 <= pk <= MAX_ID for pk in ids):  # no such row; too large even to look up
+        raise DomainError(RewardsError.NOT_FOUND)
     visible = set(cash_queries.rewards_for(actor).filter(pk__in=ids).values_list("pk", flat=True))
     if len(visible) != len(ids):
         raise DomainError(RewardsError.NOT_FOUND)

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from ninja import Router, Schema, Status
 
 from gridbee.core.errors import CommonError, DomainError
-from gridbee.core.schemas import ErrorOut
+from gridbee.core.schemas import ErrorOut, Id
 from gridbee.people.auth import LOGGED_IN, require
 from gridbee.people.permissions import Perm
 
@@ -39,7 +39,7 @@ class DecideIn(Schema):
 
 
 class PaidIn(Schema):
-    reward_ids: list[int]
+    reward_ids: list[Id]
     reference: str = ""  # the transfer or voucher number
 
 
