@@ -281,6 +281,8 @@ if PHOTO_DECODES < 1 or PHOTO_DECODE_WAIT_SECONDS < 1:
     raise ImproperlyConfigured(
         "GRIDBEE_PHOTO_DECODES and GRIDBEE_PHOTO_DECODE_WAIT_SECONDS must be at least 1"
     )
+# Open311 calls a minute per client (api_key) or address; 0: no limit.
+OPEN311_REQUESTS_PER_MINUTE = env_int("OPEN311_REQUESTS_PER_MINUTE", 60)
 MAX_REQUEST_BYTES = 40 * 1024 * 1024  # three 12 MB photos and the form around them
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 # Enrolment applications keep the applicant's ID number until the decision is this old; the

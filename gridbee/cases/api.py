@@ -15,7 +15,7 @@ from gridbee.core.schemas import ErrorOut
 from gridbee.geo.choices import Crs
 from gridbee.people.auth import LOGGED_IN, require
 
-from . import actions, crowd, queries, workflow
+from . import actions, crowd, presenters, queries, workflow
 from .choices import CaseEventKind
 from .indicators import indicators
 from .models import Case, Message
@@ -187,22 +187,11 @@ def handle(
 
 @router.get("/cases/{case_id}/timeline", response={200: list[EventOut], **ERRORS}, auth=LOGGED_IN)
 def timeline(request, case_id: int):
-    """Every step of the case, for staff who may see it and for its reporters (件件有回应)."""
-    case = queries.timeline_case(request.user, case_id)
-    events = case.events.prefetch_related("photos")
-    return [
-        {
-            "kind": e.kind,
-            "actor_role": e.actor_role,
-            "note": e.note,
-            "from_status": e.from_status,
-            "to_status": e.to_status,
-            "on_time": e.on_time,
-            "at": e.at,
-            "photo_ids": [p.pk for p in e.photos.all()],
-        }
-        for e in events
-    ]
+    """The case's steps (件件有回应). Staff who may see the case get every event; its reporters
+    get what their case page shows them: the steps that concern them, the notes written for
+    them, and no `actor_role` or `from_status` (null)."""
+    case, audience = queries.timeline_audience(request.user, case_id)
+    return presenters.timeline(presenters.events_of(case), audience)
 
 
 @router.get("/messages", response={200: list[MessageOut], **ERRORS}, auth=LOGGED_IN)

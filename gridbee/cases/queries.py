@@ -11,6 +11,7 @@ from gridbee.core.errors import DomainError
 from gridbee.people.choices import Role
 from gridbee.people.queries import EVERYWHERE, region_scope
 
+from . import presenters
 from .choices import OPEN_STATUSES, Urgency
 from .errors import CaseError
 from .models import Case
@@ -53,8 +54,21 @@ def visible_case(user, case_id) -> Case:
 
 def timeline_case(user, case_id) -> Case:
     """A case for its timeline: staff who may see it, or any of its reporters."""
+    return timeline_audience(user, case_id)[0]
+
+
+def timeline_audience(user, case_id) -> tuple[Case, str]:
+    """A case for its timeline and the presentation its caller gets (presenters.py): staff who
+    may see the case get the staff's, its reporters who are not staff of it the reporter's;
+    anyone else is told the case does not exist."""
+    try:
+        return visible_case(user, case_id), presenters.STAFF
+    except DomainError:
+        pass
     case = Case.objects.filter(pk=case_id, reports__partner__user=user).first()
-    return case if case is not None else visible_case(user, case_id)
+    if case is None:
+        raise DomainError(CaseError.NOT_FOUND)
+    return case, presenters.REPORTER
 
 
 # The region's supervisors (督办): the county reviewers, and the administrator everywhere.

@@ -3,6 +3,8 @@ import datetime
 from ninja import Schema
 from pydantic import Field
 
+from gridbee.core.schemas import Id
+
 
 class CaseOut(Schema):
     id: int
@@ -26,12 +28,12 @@ class NoteIn(Schema):
 
 
 class MergeIn(Schema):
-    source_ids: list[int] = Field(min_length=1, max_length=50)
+    source_ids: list[Id] = Field(min_length=1, max_length=50)
     note: str = Field("", max_length=500)
 
 
 class SplitIn(Schema):
-    report_ids: list[int] = Field(min_length=1, max_length=200)
+    report_ids: list[Id] = Field(min_length=1, max_length=200)
     note: str = Field("", max_length=500)
 
 
@@ -57,10 +59,11 @@ class CaseStateOut(CaseOut):
 
 
 class EventOut(Schema):
+    id: int
     kind: str
-    actor_role: str
+    actor_role: str | None = Field(None, description="Staff only (null for reporters).")
     note: str
-    from_status: str
+    from_status: str | None = Field(None, description="Staff only (null for reporters).")
     to_status: str
     on_time: bool | None
     at: datetime.datetime

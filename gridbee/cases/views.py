@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case as Switch
-from django.db.models import IntegerField, Prefetch, Value, When
+from django.db.models import IntegerField, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,10 +27,10 @@ from gridbee.people.choices import Role
 from gridbee.people.models import Department
 from gridbee.reports.models import Category
 
-from . import crowd, kinds, queries, workflow
+from . import crowd, kinds, presenters, queries, workflow
 from .choices import OPEN_STATUSES, CaseEventKind, CaseStatus, Rating, RejectReason, Urgency
 from .indicators import indicators
-from .models import Case, CaseEvent, EventPhoto, Extension
+from .models import Case, EventPhoto, Extension
 
 PAGE_SIZE = 50
 MAX_MARKERS = 1000
@@ -52,25 +52,6 @@ ACTION_LABELS = {
     CaseEventKind.REFUSE_EXTENSION: _("Refuse the extension"),
 }
 EXTENSION_DECISIONS = {CaseEventKind.APPROVE_EXTENSION, CaseEventKind.REFUSE_EXTENSION}
-# The steps a reporter sees on their case's timeline, and those whose note they see.
-REPORTER_KINDS = {
-    CaseEventKind.OPENED,
-    CaseEventKind.JOINED,
-    CaseEventKind.ACCEPT,
-    CaseEventKind.REJECT,
-    CaseEventKind.DISPATCH,
-    CaseEventKind.SIGN,
-    CaseEventKind.ARRIVE,
-    CaseEventKind.HANDLE,
-    CaseEventKind.VERIFY_PASS,
-    CaseEventKind.VERIFY_FAIL,
-    CaseEventKind.HOLD,
-    CaseEventKind.RESUME,
-    CaseEventKind.RATE,
-    CaseEventKind.REOPEN,
-    CaseEventKind.CROWD_CHECK,
-}
-REPORTER_NOTES = {CaseEventKind.HANDLE, CaseEventKind.REOPEN}
 LIVE_TEXT = {
     "newEmergency": _("New emergency: case #%(id)s"),
     "changed": _("This case has changed since the page was loaded."),
@@ -260,39 +241,12 @@ def _step_forms(user, case: Case, pending_extension) -> list[dict]:
 
 
 def _events(case: Case):
-    photos = Prefetch("photos", queryset=EventPhoto.objects.order_by("id"))
-    return (
-        CaseEvent.objects.filter(case=case)
-        .select_related("actor")
-        .prefetch_related(photos)
-        .order_by("at", "id")
-    )
+    return presenters.events_of(case)
 
 
-def _timeline(events, *, reporter: bool) -> list[dict]:
-    items = []
-    for event in events:
-        if reporter and event.kind not in REPORTER_KINDS:
-            continue
-        note = event.note
-        if event.kind == CaseEventKind.REJECT:
-            note = _label(RejectReason, note)
-        elif event.kind == CaseEventKind.RATE:
-            note = _label(Rating, note)
-        elif reporter and event.kind not in REPORTER_NOTES:
-            note = ""
-        items.append(
-            {
-                "event": event,
-                "label": _label(CaseEventKind, event.kind),
-                "note": note,
-                "actor": "" if reporter or event.actor is None else event.actor.name,
-                "role": event.actor_role,
-                "to_status": _label(CaseStatus, event.to_status) if event.to_status else "",
-                "photos": list(event.photos.all()),
-            }
-        )
-    return items
+def _timeline(events) -> list[dict]:
+    """The staff's timeline (the reporter's page presents its own, in views_reporter)."""
+    return presenters.for_page(presenters.timeline(events, presenters.STAFF))
 
 
 def _case_context(request, case: Case) -> dict:
@@ -314,7 +268,7 @@ def _case_context(request, case: Case) -> dict:
         "emergency": case.urgency == Urgency.EMERGENCY,
         "overdue": bool(case.step_deadline_at and case.step_deadline_at < timezone.now()),
         "reports": reports,
-        "timeline": _timeline(events, reporter=False),
+        "timeline": _timeline(events),
         "indicators": _indicators_view(indicators(case, events)),
         "crowd_checks": crowd.checks_of(case),
         "triage": _triage(user, case, reports),
@@ -366,9 +320,7 @@ def _staff_case(user, case_id) -> Case:
 def case_page(request, case_id: int):
     case = _staff_case(request.user, case_id)
     if request.GET.get("fragment") == "timeline":
-        return render(
-            request, "cases/_timeline.html", {"timeline": _timeline(_events(case), reporter=False)}
-        )
+        return render(request, "cases/_timeline.html", {"timeline": _timeline(_events(case))})
     return render(request, "cases/case.html", _case_context(request, case))
 
 

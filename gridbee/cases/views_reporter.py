@@ -16,10 +16,10 @@ from django.views.decorators.http import require_GET, require_POST
 from gridbee.core.errors import DomainError
 from gridbee.reports.models import Photo
 
-from . import workflow
+from . import presenters, workflow
 from .choices import CaseEventKind, CaseStatus, Rating, Urgency
 from .models import Case, Message
-from .views import LIVE_TEXT, _events, _label, _timeline
+from .views import LIVE_TEXT, _label
 
 REPORTER_STEPS = (CaseEventKind.RATE, CaseEventKind.REOPEN)
 
@@ -48,7 +48,10 @@ def _progress(request, case: Case) -> dict:
         "case": case,
         "status_label": _label(CaseStatus, case.status),
         "emergency": case.urgency == Urgency.EMERGENCY,
-        "timeline": _timeline(_events(case), reporter=True),
+        # The same presentation as the API gives a reporter (presenters.py).
+        "timeline": presenters.for_page(
+            presenters.timeline(presenters.events_of(case), presenters.REPORTER)
+        ),
         "reporter": True,
         "rating_label": _label(Rating, case.rating) if case.rating else "",
         "ratings": Rating.choices if closed else [],

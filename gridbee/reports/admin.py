@@ -3,19 +3,19 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, Open311Client, Photo, Report
+from .models import Category, Open311Client, Open311Settings, Photo, Report
 from .open311 import keys
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    """The taxonomy counties adjust; its active rows are also the Open311 services."""
+    """The taxonomy counties adjust; its active public rows are also the Open311 services."""
 
     list_display = [
         "code", "name", "group", "major_class", "urgency", "handling_minutes",
-        "department_code", "dedup_radius_m", "dedup_window_hours", "sort", "active",
+        "department_code", "dedup_radius_m", "dedup_window_hours", "sort", "active", "is_public",
     ]  # fmt: skip
-    list_filter = ["active", "group", "urgency", "major_class", "department_code"]
+    list_filter = ["active", "is_public", "group", "urgency", "major_class", "department_code"]
     search_fields = ["code", "name", "major_class"]
     ordering = ["sort", "code"]
 
@@ -53,6 +53,15 @@ class Open311ClientAdmin(admin.ModelAdmin):
             % {"name": client.name, "key": raw},
             messages.WARNING,
         )
+
+
+@admin.register(Open311Settings)
+class Open311SettingsAdmin(admin.ModelAdmin):
+    """A county turns its public Open311 feed off here."""
+
+    list_display = ["county", "public_feed"]
+    list_filter = ["public_feed"]
+    raw_id_fields = ["county"]
 
 
 class PhotoInline(admin.TabularInline):

@@ -31,12 +31,21 @@ DEFAULT_CATEGORIES = [
 ]  # fmt: skip
 
 
+# Categories about a person (人员走失, 矛盾纠纷, 交通事故): never in the public Open311 output.
+PRIVATE = frozenset({"missing_person", "dispute", "traffic_accident"})
+
+
 def install(category_model) -> None:
+    # The migration that first installs these runs before Category.is_public exists; the
+    # migration adding the field marks the private ones then.
+    has_is_public = any(f.name == "is_public" for f in category_model._meta.get_fields())
     for sort, row in enumerate(DEFAULT_CATEGORIES):
         code, name, group, major, urgency, minutes, dept, radius, window, icon = row
+        public = {"is_public": code not in PRIVATE} if has_is_public else {}
         category_model.objects.get_or_create(
             code=code,
             defaults={
+                **public,
                 "name": name,
                 "group": group,
                 "major_class": major,

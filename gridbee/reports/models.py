@@ -23,6 +23,16 @@ class Category(models.Model):
     icon = models.CharField(_("icon"), max_length=8)
     sort = models.PositiveSmallIntegerField(default=100)
     active = models.BooleanField(_("active"), default=True)
+    # Some problems say something about a person (a missing child, a quarrel, an accident):
+    # they are reported and handled like any other, but never published to other systems.
+    is_public = models.BooleanField(
+        _("public in Open311"),
+        default=True,
+        help_text=_(
+            "Off: the category and its requests never appear in the public Open311 output "
+            "and other systems cannot report in it."
+        ),
+    )
 
     class Meta:
         verbose_name = _("category")
@@ -47,6 +57,29 @@ class Open311Client(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Open311Settings(models.Model):
+    """A county's Open311 choices. Without a row its requests are in the public feed."""
+
+    county = models.OneToOneField(
+        "geo.Region", on_delete=models.CASCADE, related_name="open311_settings"
+    )
+    public_feed = models.BooleanField(
+        _("public feed"),
+        default=True,
+        help_text=_(
+            "Off: other systems see none of this county's requests, except those they sent "
+            "themselves. They can still report."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("Open311 settings")
+        verbose_name_plural = _("Open311 settings")
+
+    def __str__(self) -> str:
+        return str(self.county)
 
 
 class Report(models.Model):

@@ -39,7 +39,8 @@ class EarningRulesAdmin(admin.ModelAdmin):
         (_("Points"), {"fields": ["first_report_points", "report_points", "check_in_points",
                                   "activity_points", "alert_points", "daily_cap"]}),
         (_("Cash rewards (fen)"), {"fields": ["cash_for", "grade1_fen", "grade2_fen",
-                                              "grade3_fen", "grade4_fen"]}),
+                                              "grade3_fen", "grade4_fen",
+                                              "separate_cash_approval_and_payment"]}),
         (_("Points shop"), {"fields": ["redemption_days", "redemption_always_open"]}),
         (_("Gaming"), {"fields": ["false_report_limit"]}),
     ]  # fmt: skip

@@ -1,6 +1,10 @@
 """Demo cash rewards (奖补) for the demo county: a few proposals on closed demo cases within the
 county's rule (cash_queries.for_cash), some approved (so the payout list has rows), made
-through the real actions."""
+through the real actions.
+
+Whoever approves a reward may not also mark it paid (the county's rule, on by default): the
+administrator approved the demo's, so the county reviewer can pay them; what the reviewer
+approves in the queue, the administrator pays."""
 
 from gridbee.cases.choices import CaseStatus
 from gridbee.people.choices import PartnerStatus, Role
@@ -17,8 +21,8 @@ def create_demo_cash_rewards() -> int:
     """Propose up to four rewards (the first reports first), approve the first two; returns
     how many were proposed."""
     operator = User.objects.filter(role=Role.OPERATOR, region__isnull=False).first()
-    reviewer = User.objects.filter(role=Role.REVIEWER, region__isnull=False).first()
-    if operator is None or reviewer is None:
+    approver = User.objects.filter(role=Role.ADMIN, is_active=True).first()
+    if operator is None or approver is None:
         return 0
     candidates = (
         Report.objects.filter(
@@ -33,5 +37,5 @@ def create_demo_cash_rewards() -> int:
     for n, report_id in enumerate(reports):
         reward = cash.propose(report_id, n % 4 + 1, REASONS[n % len(REASONS)], actor=operator)
         if n < 2:
-            cash.decide(reward.pk, True, "", actor=reviewer)
+            cash.decide(reward.pk, True, "", actor=approver)
     return len(reports)

@@ -90,6 +90,11 @@ class RewardsError(ErrorCode):
             "or revoked, or the case is open again."
         ),
     )
+    SAME_APPROVER = (
+        "rewards.same_approver",
+        403,
+        _("Whoever approved a cash reward cannot also mark it paid: another person must."),
+    )
     REFERENCE_REQUIRED = (
         "rewards.reference_required",
         400,

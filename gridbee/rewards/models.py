@@ -41,6 +41,12 @@ class EarningRules(models.Model):
     false_report_limit = models.PositiveSmallIntegerField(
         _("false reports in 90 days before a suspension is proposed"), default=3
     )
+    # 双人复核: the money leaves only when two people agreed on it.
+    separate_cash_approval_and_payment = models.BooleanField(
+        _("the approver of a cash reward may not mark it paid"),
+        default=True,
+        help_text=_("On: another person with the right to pay marks it paid."),
+    )
 
     class Meta:
         verbose_name = _("earning rules")

@@ -225,7 +225,7 @@ def test_the_case_page_shows_the_photo_next_to_the_verify_buttons(client, county
     # The reporter sees that someone checked, not who.
     client.force_login(county.partner_user)
     mine = client.get(f"/report/case/{case.pk}/")
-    item = next(t for t in mine.context["timeline"] if t["event"].kind == "crowd_check")
+    item = next(t for t in mine.context["timeline"] if t["kind"] == "crowd_check")
     assert item["actor"] == "" and item["note"] == ""
 
 

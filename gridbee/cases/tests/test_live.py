@@ -193,7 +193,7 @@ def test_case_stream_for_its_reporter_and_not_for_others(county, settings):
 
 
 def test_queue_stream_hears_a_workflow_step_in_its_county(county, settings):
-    """The hook the workflow calls (live.case_changed) reaches the county's queue on commit."""
+    """The hook the workflow calls (broadcast.case_changed) reaches the county's queue on commit."""
     settings.REDIS_URL = ""
     case = new_case(county)
 

@@ -4,7 +4,8 @@ from gridbee.core.errors import ErrorCode
 
 
 class Open311Error(ErrorCode):
-    """Statuses as GeoReport v2 gives them: 400 bad input, 403 bad api_key, 404 unknown."""
+    """Statuses as GeoReport v2 gives them: 400 bad input, 403 bad api_key, 404 unknown; and
+    429 past the rate limit."""
 
     INVALID_API_KEY = (
         "open311.invalid_api_key",
@@ -39,3 +40,8 @@ class Open311Error(ErrorCode):
     TOKEN_NOT_FOUND = ("open311.token_not_found", 404, _("No service request has this token."))
     NAME_TAKEN = ("open311.name_taken", 409, _("An Open311 client with this name exists."))
     NAME_REQUIRED = ("open311.name_required", 400, _("Give the Open311 client a name."))
+    RATE_LIMITED = (
+        "open311.rate_limited",
+        429,
+        _("Too many requests: at most %(limit)s a minute. Try again in %(seconds)s seconds."),
+    )

@@ -12,6 +12,8 @@ from gridbee.core.numbers import Latitude, Longitude, from_form
 from gridbee.geo.choices import Crs
 
 from ..actions import Sender, submit_report
+from ..errors import ReportError
+from ..models import Category
 from .errors import Open311Error
 
 
@@ -22,6 +24,9 @@ def create_request(client, form: QueryDict, *, idempotency_key: str = "") -> tup
     service_code = form.get("service_code", "").strip()
     if not service_code:
         raise DomainError(Open311Error.SERVICE_CODE_REQUIRED)
+    if Category.objects.filter(code=service_code, is_public=False).exists():
+        # Not offered to other systems: answered as a code that does not exist.
+        raise DomainError(ReportError.UNKNOWN_CATEGORY)
     lat, lon = _number(form, "lat", Latitude), _number(form, "long", Longitude)
     if lat is None or lon is None:
         raise DomainError(Open311Error.LOCATION_REQUIRED)

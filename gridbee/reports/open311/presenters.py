@@ -1,6 +1,8 @@
 """What each Open311 resource says, as plain values for formats.render. Public output never
 carries personal data: no partner, no photos or media_url, the description only for the client
-that sent the request, and a partner's position rounded to ~100 m (it says where they were)."""
+that sent the request, and of a partner's report the position rounded to 3 decimals of a degree
+(~111 m north-south, ~100 m east-west here) and the times to the minute: together they would
+say where a rider was, to the second and the metre."""
 
 import datetime
 
@@ -14,11 +16,15 @@ from .formats import MEDIA_TYPES
 from .keys import token_for
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
-PARTNER_DECIMALS = 3  # ~110 m of latitude
+PARTNER_DECIMALS = 3  # ~111 m of latitude
 
 
-def w3c(moment: datetime.datetime | None) -> str | None:
-    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
+def w3c(moment: datetime.datetime | None, *, to_minute: bool = False) -> str | None:
+    if moment is None:
+        return None
+    if to_minute:
+        moment = moment.replace(second=0, microsecond=0)
+    return timezone.localtime(moment).isoformat(timespec="seconds")
 
 
 def discovery(endpoint_url: str, now: datetime.datetime) -> dict:
@@ -61,7 +67,8 @@ def service_request(report: Report, *, viewer: Open311Client | None) -> dict:
     is_open = case.status in OPEN_STATUSES
     own = viewer is not None and report.client_id == viewer.pk
     lat, lon = report.lat, report.lon
-    if report.partner_id is not None:
+    partner = report.partner_id is not None
+    if partner:
         lat, lon = round(lat, PARTNER_DECIMALS), round(lon, PARTNER_DECIMALS)
     return {
         "service_request_id": str(report.pk),
@@ -71,8 +78,8 @@ def service_request(report: Report, *, viewer: Open311Client | None) -> dict:
         "service_code": category.code,
         "description": report.text if own else None,
         "agency_responsible": category.department_code,
-        "requested_datetime": w3c(report.received_at),
-        "updated_datetime": w3c(_updated_at(report, is_open)),
+        "requested_datetime": w3c(report.received_at, to_minute=partner),
+        "updated_datetime": w3c(_updated_at(report, is_open), to_minute=partner),
         "lat": lat,
         "long": lon,
     }

@@ -18,11 +18,13 @@ from gridbee.cases.queries import visible_case
 from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import CommonError, DomainError
 from gridbee.core.notify import notify
+from gridbee.core.schemas import MAX_ID
 from gridbee.reports.models import Report
 
 from .. import cash_queries
 from ..choices import CashRewardStatus as S
 from ..errors import RewardsError
+from ..ledger import rules_for
 from ..models import CashReward
 from ..money import yuan_label
 
@@ -118,7 +120,8 @@ def decide(reward_id, approve: bool, note: str = "", *, actor) -> CashReward:
 
 def mark_paid(reward_ids, reference: str, *, actor) -> list[CashReward]:
     """Mark a batch of approved rewards paid with one payment reference: all of them or none
-    (one not found → NOT_FOUND, one not approved → NOT_APPROVED, and nothing changes)."""
+    (one not found → NOT_FOUND, one not approved → NOT_APPROVED, one the actor approved
+    themselves where the county separates the two → SAME_APPROVER, and nothing changes)."""
     _require(actor, Perm.CASH_PAY)
     reference = (reference or "").strip()
     if not reference:
@@ -128,6 +131,8 @@ def mark_paid(reward_ids, reference: str, *, actor) -> list[CashReward]:
     ids = sorted({_int(pk) for pk in reward_ids or ()} - {None})
     if not ids or len(ids) > BATCH_MAX:
         raise DomainError(RewardsError.NOTHING_SELECTED)
+    if not all(1 <= pk <= MAX_ID for pk in ids):  # no such row; too large even to look up
+        raise DomainError(RewardsError.NOT_FOUND)
     visible = set(cash_queries.rewards_for(actor).filter(pk__in=ids).values_list("pk", flat=True))
     if len(visible) != len(ids):
         raise DomainError(RewardsError.NOT_FOUND)
@@ -138,6 +143,7 @@ def mark_paid(reward_ids, reference: str, *, actor) -> list[CashReward]:
         if unpaid:
             raise DomainError(RewardsError.NOT_APPROVED, reward_ids=unpaid)
         _refuse_held(rewards)
+        _require_second_person(rewards, actor)
         for reward in rewards:
             reward.status = S.PAID
             reward.paid_reference = reference
@@ -193,6 +199,28 @@ def case_reopened(case, action: str) -> list[CashReward]:
         )  # fmt: skip
         changed.append(reward)
     return changed
+
+
+def left_to_another(rewards, actor) -> list[int]:
+    """双人复核: the rewards this actor may not mark paid because they approved them
+    themselves, where the county's rules separate the two (the default)."""
+    separate = {
+        county_id: rules_for(county_id).separate_cash_approval_and_payment
+        for county_id in {r.county_id for r in rewards}
+    }
+    return [r.pk for r in rewards if r.decided_by_id == actor.pk and separate[r.county_id]]
+
+
+def _require_second_person(rewards: list[CashReward], actor) -> None:
+    """Names every reward of the batch the actor approved, so they know which to leave to a
+    colleague."""
+    own = left_to_another(rewards, actor)
+    if own:
+        message = _(
+            "You approved %(rewards)s yourself: another person must mark them paid. "
+            "Nothing was marked paid."
+        ) % {"rewards": ", ".join(f"#{pk}" for pk in own)}
+        raise DomainError(RewardsError.SAME_APPROVER, message, reward_ids=own)
 
 
 def _tell(reward: CashReward, kind: str) -> None:

@@ -10,7 +10,7 @@ from ninja import Router, Schema, Status
 
 from gridbee.core.authz import Perm
 from gridbee.core.errors import CommonError, DomainError
-from gridbee.core.schemas import ErrorOut
+from gridbee.core.schemas import ErrorOut, Id
 from gridbee.people.auth import LOGGED_IN, require
 
 from .. import cash_queries, payouts, periods
@@ -39,7 +39,7 @@ class DecideIn(Schema):
 
 
 class PaidIn(Schema):
-    reward_ids: list[int]
+    reward_ids: list[Id]
     reference: str = ""  # the transfer or voucher number
 
 
@@ -249,7 +249,9 @@ def payout_export(request, format: Literal["xlsx", "csv"] = "xlsx", month: str |
 @router.post("/cash-payouts/paid", response={200: PaidOut, **ERRORS}, auth=LOGGED_IN)
 def mark_paid(request, body: PaidIn):
     """Mark approved rewards paid with the payment reference: all of them, or none when one is
-    not yours or not approved. Each reporter is told."""
+    not yours or not approved, or (403 `rewards.same_approver`, `details.reward_ids`) when you
+    approved one yourself and the county's rules want another person to pay it. Each reporter
+    is told."""
     require(request, Perm.CASH_PAY)
     paid = actions.mark_paid(body.reward_ids, body.reference, actor=request.user)
     rewards = cash_queries.rewards_for(request.user).filter(pk__in=[r.pk for r in paid])

@@ -1,7 +1,8 @@
 """A cash reward (奖补) from proposal to payment in a real Chromium, each person in their own
 browser context: the operator proposes a grade on the page of a closed emergency case, the
-county reviewer approves it in the queue, downloads the payout list and marks it paid with a
-reference, and the partner sees the payment on their own list.
+county reviewer approves it in the queue, a second reviewer downloads the payout list and marks
+it paid with a reference (whoever approved may not pay), and the partner sees the payment on
+their own list.
 
 Set GRIDBEE_SCREENSHOT_DIR to keep screenshots of the pages visited."""
 
@@ -21,7 +22,7 @@ from gridbee.rewards import payouts
 from gridbee.rewards.choices import CashRewardStatus as S
 from gridbee.rewards.models import CashReward
 
-from .matrix_cash import reports_of_a_case
+from .matrix_cash import reports_of_a_case, second_reviewer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -98,22 +99,33 @@ def test_propose_approve_export_and_pay(chromium_browser, live_server, county):
         expect(reviewer.locator(".msg-success")).to_be_visible()
         expect(reviewer.locator(f'[data-cash-reward="{reward.pk}"]')).to_have_count(0)
 
+        # Whoever approved it does not mark it paid (双人复核): it waits for a colleague.
         reviewer.goto(f"{base}/review/payouts/")
-        expect(reviewer.locator(f'[data-cash-reward="{reward.pk}"]')).to_be_visible()
-        with reviewer.expect_download() as download:
-            reviewer.locator('[data-export="xlsx"]').click()
+        row = reviewer.locator(f'[data-cash-reward="{reward.pk}"]')
+        expect(row.locator("[data-left-to-another]")).to_be_visible()
+        expect(row.locator("input[name=reward]")).not_to_be_checked()
+        assert errors == []
+    finally:
+        reviewer.context.close()
+
+    payer, errors = page_for(chromium_browser, base, second_reviewer(county))
+    try:
+        payer.goto(f"{base}/review/payouts/")
+        expect(payer.locator(f'[data-cash-reward="{reward.pk}"]')).to_be_visible()
+        with payer.expect_download() as download:
+            payer.locator('[data-export="xlsx"]').click()
         book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
         rows = list(book.worksheets[0].iter_rows(values_only=True))
         fen = next(n for n, (key, _h) in enumerate(payouts.COLUMNS) if key == "amount_fen")
         assert [r[0] for r in rows[1:]] == [reward.pk] and rows[1][fen] == 15000
-        screenshot(reviewer, "payouts")
-        reviewer.locator("input[name=reference]").fill("ZZ2026-0612")
-        reviewer.locator(".payout-form button[type=submit]").click()
-        expect(reviewer.locator(".msg-success")).to_be_visible()
-        expect(reviewer.locator("[data-cash-reward]")).to_have_count(0)
+        screenshot(payer, "payouts")
+        payer.locator("input[name=reference]").fill("ZZ2026-0612")
+        payer.locator(".payout-form button[type=submit]").click()
+        expect(payer.locator(".msg-success")).to_be_visible()
+        expect(payer.locator("[data-cash-reward]")).to_have_count(0)
         assert errors == []
     finally:
-        reviewer.context.close()
+        payer.context.close()
     reward.refresh_from_db()
     assert (reward.status, reward.paid_reference) == (S.PAID, "ZZ2026-0612")
 

@@ -101,13 +101,15 @@ def payout_page(request):
         month, month_text = None, ""
     rewards = list(cash_queries.payable(request.user, month)[:500])
     held = list(cash_queries.held(request.user, month)[:500])
+    own = set(actions.left_to_another(rewards, request.user))
     export = reverse("api:payout_export")
     month_query = {"month": month_text} if month_text else {}
     return render(
         request,
         "rewards/payouts.html",
         {
-            "rows": [reward_view(r) for r in rewards],
+            # Those the viewer approved come unticked: another person marks them paid.
+            "rows": [{**reward_view(r), "left_to_another": r.pk in own} for r in rewards],
             "held_rows": [reward_view(r) for r in held],
             "total": yuan_label(sum(r.amount_fen for r in rewards)),
             "month": month_text,

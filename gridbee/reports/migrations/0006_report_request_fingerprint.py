@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0003_answer_help_text'),
+        ('reports', '0005_open311_settings'),
     ]
 
     operations = [

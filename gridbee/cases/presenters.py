@@ -1,0 +1,120 @@
+"""A case's timeline as each audience sees it, for the pages and the API alike.
+
+The reporter (件件有回应) follows what happens to their report: it was accepted, sent to a
+department, handled (with the result and its photos), closed. They do not see the county's
+internal work: who did it, merges and splits, escalations, extensions, and the notes operators
+write to each other (why a case is on hold, why the result was sent back). Staff who may see the
+case see every event. The reporter's page and `GET /api/cases/{id}/timeline` both present
+through here, so what a reporter can read is decided once."""
+
+from collections.abc import Iterable
+
+from django.db.models import Prefetch
+
+from .choices import CaseEventKind, CaseStatus, Rating, RejectReason
+from .models import Case, CaseEvent, EventPhoto
+
+REPORTER, STAFF = "reporter", "staff"
+
+# The steps a reporter sees on their case's timeline.
+REPORTER_KINDS = frozenset(
+    {
+        CaseEventKind.OPENED,
+        CaseEventKind.JOINED,
+        CaseEventKind.ACCEPT,
+        CaseEventKind.REJECT,
+        CaseEventKind.DISPATCH,
+        CaseEventKind.SIGN,
+        CaseEventKind.ARRIVE,
+        CaseEventKind.HANDLE,
+        CaseEventKind.VERIFY_PASS,
+        CaseEventKind.VERIFY_FAIL,
+        CaseEventKind.HOLD,
+        CaseEventKind.RESUME,
+        CaseEventKind.RATE,
+        CaseEventKind.REOPEN,
+        CaseEventKind.CROWD_CHECK,
+    }
+)
+# Of those, the steps whose note the reporter reads: the department's result and their own
+# reopening note, written for them; a rejection's reason and their own rating, which are choices.
+REPORTER_NOTES = frozenset({CaseEventKind.HANDLE, CaseEventKind.REOPEN})
+CHOICE_NOTES = {CaseEventKind.REJECT: RejectReason, CaseEventKind.RATE: Rating}
+# What each audience gets of an event (the API's EventOut; staff fields are null for reporters).
+REPORTER_FIELDS = ("id", "kind", "note", "to_status", "on_time", "at", "photo_ids")
+STAFF_FIELDS = (*REPORTER_FIELDS, "actor_role", "from_status", "actor")
+
+
+def events_of(case: Case):
+    """A case's events in order, with what the presenters read (one query each)."""
+    photos = Prefetch("photos", queryset=EventPhoto.objects.order_by("id"))
+    return (
+        CaseEvent.objects.filter(case=case)
+        .select_related("actor")
+        .prefetch_related(photos)
+        .order_by("at", "id")
+    )
+
+
+def _note_for_reporter(event: CaseEvent) -> str:
+    choices = CHOICE_NOTES.get(event.kind)
+    if choices is not None:
+        # A rejection recorded with an operator's free text instead of a reason shows nothing.
+        return event.note if event.note in choices.values else ""
+    return event.note if event.kind in REPORTER_NOTES else ""
+
+
+def _event(event: CaseEvent, audience: str) -> dict:
+    item = {
+        "id": event.pk,
+        "kind": event.kind,
+        "to_status": event.to_status,
+        "on_time": event.on_time,
+        "at": event.at,
+        "photo_ids": [p.pk for p in event.photos.all()],
+    }
+    if audience == REPORTER:
+        item["note"] = _note_for_reporter(event)
+        return item
+    item.update(
+        note=event.note,
+        actor_role=event.actor_role,
+        from_status=event.from_status,
+        actor=event.actor.name if event.actor else "",
+    )
+    return item
+
+
+def timeline(events: Iterable[CaseEvent], audience: str) -> list[dict]:
+    """The events the audience may see, each with only the fields it may see (STAFF_FIELDS or
+    REPORTER_FIELDS)."""
+    if audience not in (REPORTER, STAFF):
+        raise ValueError(audience)
+    return [_event(e, audience) for e in events if audience == STAFF or e.kind in REPORTER_KINDS]
+
+
+def label(choices, value) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
+
+
+def for_page(items: list[dict]) -> list[dict]:
+    """A presented timeline with the labels a page shows: nothing is added that the
+    presentation did not already give."""
+    pages = []
+    for item in items:
+        note, status = item["note"], item["to_status"]
+        if item["kind"] in CHOICE_NOTES and note:
+            note = label(CHOICE_NOTES[item["kind"]], note)
+        pages.append(
+            {
+                **item,
+                "label": label(CaseEventKind, item["kind"]),
+                "note_text": note,
+                "to_status_label": label(CaseStatus, status) if status else "",
+                "actor": item.get("actor", ""),
+            }
+        )
+    return pages
