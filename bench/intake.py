@@ -214,11 +214,10 @@ def store_cases(n: int):
     from django.utils import timezone
 
     from gridbee.cases import dedup
-    from gridbee.cases.models import Case
+    from gridbee.cases.models import Case, Category
     from gridbee.geo.models import Grid
     from gridbee.geo.routing import grid_codes_at
     from gridbee.people.demo import DEMO_COUNTY
-    from gridbee.reports.models import Category
 
     print(f"storing {n:,} synthetic cases (once; kept for later runs)", flush=True)
     started = time.perf_counter()
@@ -699,7 +698,7 @@ def time_dedup(meta: dict, lookups: int) -> dict:
     from django.db import connection
 
     from gridbee.cases.dedup import candidates, matching_case_id
-    from gridbee.reports.models import Category
+    from gridbee.cases.models import Category
 
     now = datetime.datetime.fromisoformat(meta["now"])
     categories = list(Category.objects.filter(active=True).order_by("sort"))

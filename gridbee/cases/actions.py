@@ -6,11 +6,11 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from gridbee.cases.models import Report
 from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import CommonError, DomainError
 from gridbee.geo.choices import Level
 from gridbee.geo.index import Location
-from gridbee.reports.models import Report
 
 from . import broadcast, deadlines, dedup, effects, kinds
 from .choices import OPEN_STATUSES, CaseEventKind, CaseStatus, Urgency

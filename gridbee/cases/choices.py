@@ -83,3 +83,15 @@ class Rating(models.TextChoices):
     SATISFIED = "satisfied", _("Satisfied")  # 满意
     FAIRLY = "fairly", _("Fairly satisfied")  # 基本满意
     DISSATISFIED = "dissatisfied", _("Dissatisfied")  # 不满意
+
+
+class CategoryGroup(models.TextChoices):
+    """The two halves of the digital urban management classification (数字化城市管理)."""
+
+    EVENT = "event", _("Event")  # 事件
+    COMPONENT = "component", _("Component")  # 部件
+
+
+class ReportSource(models.TextChoices):
+    APP = "app", _("Partner app")
+    OPEN311 = "open311", _("Open311 client")

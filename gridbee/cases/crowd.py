@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridbee.cases.models import Report
 from gridbee.core.errors import DomainError
 from gridbee.core.media import process_photo
 from gridbee.core.numbers import AccuracyM, checked
@@ -25,15 +26,13 @@ from gridbee.geo.routing import to_wgs84
 from gridbee.people.choices import Role
 from gridbee.people.models import User
 from gridbee.people.queries import partner_of
-from gridbee.reports.errors import ReportError
-from gridbee.reports.models import Report
 
 from . import broadcast
 from .actions import record
 from .choices import CaseEventKind as K
 from .choices import CaseStatus, CrowdOutcome
 from .dedup import distance_m
-from .errors import CaseError
+from .errors import CaseError, EvidenceError
 from .models import Case, CaseEvent, CrowdCheck, EventPhoto, Message
 
 NEAR_M = 1000  # a recent report this close to a case makes its partner "working near" it
@@ -102,9 +101,9 @@ def offers_for(user, now: datetime.datetime | None = None) -> QuerySet[Case]:
 def require_partner(user):
     partner = partner_of(user)
     if partner is None:
-        raise DomainError(ReportError.NOT_A_PARTNER)
+        raise DomainError(EvidenceError.NOT_A_PARTNER)
     if not partner.can_act:
-        raise DomainError(ReportError.PARTNER_INACTIVE)
+        raise DomainError(EvidenceError.PARTNER_INACTIVE)
     return partner
 
 

@@ -76,3 +76,16 @@ class CaseError(ErrorCode):
         409,
         _("An emergency is handled on the scene: mark the arrival first."),
     )
+
+
+class EvidenceError(ErrorCode):
+    """Who may bring evidence to a case (a report, a crowd-check photo) and what it needs. The
+    codes keep the names the API has always answered with."""
+
+    NO_PHOTO = ("reports.photo_required", 400, _("Add one to three photos."))
+    NOT_A_PARTNER = ("reports.not_a_partner", 403, _("Only enrolled partners can report."))
+    PARTNER_INACTIVE = (
+        "reports.partner_inactive",
+        403,
+        _("Your partner status is suspended or revoked; you cannot report now."),
+    )

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from gridbee.cases.models import Category
 from gridbee.core import live
 from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import DomainError
@@ -25,7 +26,6 @@ from gridbee.core.media import read_upload
 from gridbee.geo.maps import MAP_CENTER
 from gridbee.people.choices import Role
 from gridbee.people.models import Department
-from gridbee.reports.models import Category
 
 from . import crowd, kinds, presenters, queries, workflow
 from .choices import OPEN_STATUSES, CaseEventKind, CaseStatus, Rating, RejectReason, Urgency

@@ -13,10 +13,9 @@ from gridbee.core.errors import DomainError
 from gridbee.core.media import read_upload
 from gridbee.core.numbers import AccuracyM, Latitude, Longitude, from_form
 from gridbee.geo.choices import Crs
-from gridbee.reports.errors import ReportError
 
 from . import crowd
-from .errors import CaseError
+from .errors import CaseError, EvidenceError
 
 MAX_OFFERS = 50
 CROWD_TEXT = {
@@ -60,7 +59,7 @@ def crowd_check(request, case_id: int):
         lon = from_form(post.get("lon"), Longitude, field="lon")
         accuracy = from_form(post.get("accuracy"), AccuracyM, field="accuracy")
         if upload is None:
-            raise DomainError(ReportError.NO_PHOTO)
+            raise DomainError(EvidenceError.NO_PHOTO)
         if lat is None or lon is None:
             raise DomainError(CaseError.LOCATION_REQUIRED)
         check = crowd.submit_check(

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from gridbee.cases.models import Photo
 from gridbee.core.errors import DomainError
-from gridbee.reports.models import Photo
 
 from . import presenters, workflow
 from .choices import CaseEventKind, CaseStatus, Rating, Urgency

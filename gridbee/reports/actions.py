@@ -13,7 +13,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from gridbee.cases.actions import file_report
-from gridbee.cases.models import Case
+from gridbee.cases.choices import ReportSource
+from gridbee.cases.errors import EvidenceError
+from gridbee.cases.models import Case, Category, Photo, Report
 from gridbee.core.errors import DomainError
 from gridbee.core.media import Processed, process_photo
 from gridbee.core.numbers import AccuracyM, checked
@@ -21,9 +23,7 @@ from gridbee.core.writers import one_writer
 from gridbee.geo import routing
 from gridbee.geo.choices import Crs
 
-from .choices import ReportSource
 from .errors import ReportError
-from .models import Category, Photo, Report
 
 MAX_PHOTOS = 3
 MAX_TEXT = 500
@@ -75,7 +75,7 @@ def submit_report(
     if earlier is not None:
         return earlier, False
     if sender.partner is not None and not sender.partner.can_act:
-        raise DomainError(ReportError.PARTNER_INACTIVE)
+        raise DomainError(EvidenceError.PARTNER_INACTIVE)
     accuracy_m = checked(accuracy_m, AccuracyM, field="accuracy")
     if len(text) > MAX_TEXT:
         raise DomainError(ReportError.TEXT_TOO_LONG)
@@ -85,7 +85,7 @@ def submit_report(
     if not photos and sender.partner is not None:
         # Partners always send a photo; other systems (Open311) may send none, and their
         # media_url is never fetched: no request leaves the intranet.
-        raise DomainError(ReportError.NO_PHOTO)
+        raise DomainError(EvidenceError.NO_PHOTO)
     if len(photos) > MAX_PHOTOS:
         raise DomainError(ReportError.TOO_MANY_PHOTOS)
     lat, lon = routing.to_wgs84(lat, lon, crs)

@@ -3,7 +3,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, Open311Client, Open311Settings, Photo, Report
+from gridbee.cases.models import Category, Open311Client, Photo, Report
+
+from .models import Open311Settings
 from .open311 import keys
 
 

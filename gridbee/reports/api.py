@@ -6,6 +6,8 @@ from django.http import FileResponse
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
+from gridbee.cases.errors import EvidenceError
+from gridbee.cases.models import Category
 from gridbee.core.errors import DomainError
 from gridbee.core.media import read_upload
 from gridbee.core.numbers import AccuracyM, Latitude, Longitude
@@ -16,8 +18,6 @@ from gridbee.people.queries import partner_of
 
 from . import queries
 from .actions import Sender, submit_report
-from .errors import ReportError
-from .models import Category
 from .schemas import CategoryOut, MyReportOut, ReportAnswerOut
 
 router = Router(tags=["reports"])
@@ -44,7 +44,7 @@ def create_report(
     refuses the key sent again with a different report."""
     partner = partner_of(request.user)
     if partner is None:
-        raise DomainError(ReportError.NOT_A_PARTNER)
+        raise DomainError(EvidenceError.NOT_A_PARTNER)
     answer, created = submit_report(
         Sender.of_partner(partner),
         idempotency_key=request.headers.get("Idempotency-Key", ""),

@@ -7,12 +7,11 @@ import random
 from PIL import Image, ImageDraw
 
 from gridbee.cases import workflow
-from gridbee.cases.models import Case
+from gridbee.cases.models import Case, Category
 from gridbee.people.choices import PartnerStatus, Role
 from gridbee.people.models import Partner, User
 
 from .actions import Sender, submit_report
-from .models import Category
 
 REPORTS = 40
 # How far each demo case gets: most wait in a queue, some are handled and closed.

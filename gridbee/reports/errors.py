@@ -9,7 +9,6 @@ class ReportError(ErrorCode):
         400,
         _("The app must send an Idempotency-Key header so a retry cannot report twice."),
     )
-    NO_PHOTO = ("reports.photo_required", 400, _("Add one to three photos."))
     TOO_MANY_PHOTOS = ("reports.too_many_photos", 400, _("At most three photos per report."))
     UPLOAD_TOO_LARGE = (
         "reports.upload_too_large",
@@ -26,12 +25,6 @@ class ReportError(ErrorCode):
         "reports.outside_area",
         400,
         _("This place is outside the area GridBee serves here."),
-    )
-    NOT_A_PARTNER = ("reports.not_a_partner", 403, _("Only enrolled partners can report."))
-    PARTNER_INACTIVE = (
-        "reports.partner_inactive",
-        403,
-        _("Your partner status is suspended or revoked; you cannot report now."),
     )
     PHOTO_NOT_FOUND = ("reports.photo_not_found", 404, _("Not found."))
     # 422 as the IETF Idempotency-Key draft asks: the request is well-formed, but its key

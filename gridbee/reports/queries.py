@@ -2,12 +2,12 @@
 
 from django.db.models import QuerySet
 
+from gridbee.cases.models import Photo, Report
 from gridbee.cases.queries import cases_for
 from gridbee.core.errors import DomainError
 from gridbee.people.queries import partner_of
 
 from .errors import ReportError
-from .models import Photo, Report
 
 
 def my_reports(user) -> QuerySet[Report]:

@@ -25,13 +25,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from gridbee.cases.choices import CaseStatus, Urgency
+from gridbee.cases.errors import EvidenceError
+from gridbee.cases.models import Category
 from gridbee.geo.maps import MAP_CENTER
 from gridbee.people.queries import partner_of
 
 from . import queries
 from .actions import MAX_PHOTOS, MAX_TEXT
 from .errors import ReportError
-from .models import Category
 
 PAGE_SIZE = 20
 # Photos are downscaled on the phone before upload: a rider's data plan is small.
@@ -105,9 +106,9 @@ def _reporting_partner(request):
     """The partner if they may report now, else the refusal page to answer with."""
     partner = partner_of(request.user)
     if partner is None:
-        return None, _refusal(request, ReportError.NOT_A_PARTNER)
+        return None, _refusal(request, EvidenceError.NOT_A_PARTNER)
     if not partner.can_act:
-        return None, _refusal(request, ReportError.PARTNER_INACTIVE)
+        return None, _refusal(request, EvidenceError.PARTNER_INACTIVE)
     return partner, None
 
 
@@ -173,7 +174,7 @@ def report(request):
 @login_required
 def my_reports(request):
     if partner_of(request.user) is None:
-        return _refusal(request, ReportError.NOT_A_PARTNER)
+        return _refusal(request, EvidenceError.NOT_A_PARTNER)
     reports = queries.my_reports(request.user).prefetch_related("photos")
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [

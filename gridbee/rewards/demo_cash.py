@@ -7,9 +7,9 @@ administrator approved the demo's, so the county reviewer can pay them; what the
 approves in the queue, the administrator pays."""
 
 from gridbee.cases.choices import CaseStatus
+from gridbee.cases.models import Report
 from gridbee.people.choices import PartnerStatus, Role
 from gridbee.people.models import User
-from gridbee.reports.models import Report
 
 from . import cash_queries
 from .actions import cash

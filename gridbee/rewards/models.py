@@ -96,7 +96,7 @@ class PointsEntry(models.Model):
         "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     report = models.ForeignKey(
-        "reports.Report", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "cases.Report", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     order = models.ForeignKey(
         "rewards.Order", on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
@@ -190,7 +190,7 @@ class CashReward(models.Model):
     """奖补: a cash reward in one of four grades for a valuable report, in fen."""
 
     report = models.OneToOneField(
-        "reports.Report", on_delete=models.PROTECT, related_name="cash_reward"
+        "cases.Report", on_delete=models.PROTECT, related_name="cash_reward"
     )
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
     partner = models.ForeignKey(

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridbee.cases.choices import CaseStatus
+from gridbee.cases.models import Report
 from gridbee.core.errors import DomainError
 from gridbee.people.models import Partner
 from gridbee.people.validators import mask_name
-from gridbee.reports.models import Report
 
 from . import spreadsheets
 from .choices import EARNING_KINDS

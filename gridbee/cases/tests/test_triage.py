@@ -3,11 +3,10 @@
 import pytest
 
 from gridbee.cases import actions
-from gridbee.cases.models import Case
+from gridbee.cases.models import Case, Report
 from gridbee.core.errors import DomainError
 from gridbee.geo.tests import layers
 from gridbee.reports.actions import Sender, ensure_default_categories, submit_report
-from gridbee.reports.models import Report
 from gridbee.reports.tests import images
 
 

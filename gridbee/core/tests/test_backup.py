@@ -19,11 +19,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
+from gridbee.cases.models import Report
 from gridbee.core.backup import create_backup
 from gridbee.geo.tests import layers
 from gridbee.people.tests import county as county_module
 from gridbee.reports.actions import Sender, ensure_default_categories, submit_report
-from gridbee.reports.models import Report
 from gridbee.reports.tests import images
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the backup reads what is committed
@@ -35,7 +35,7 @@ LIST_REPORTS = textwrap.dedent(
     import django
     django.setup()
     from django.conf import settings
-    from gridbee.reports.models import Report
+    from gridbee.cases.models import Report
 
     def digest(name):
         return hashlib.sha256((Path(settings.MEDIA_ROOT) / name).read_bytes()).hexdigest()

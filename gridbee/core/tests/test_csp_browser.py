@@ -11,10 +11,9 @@ import pytest
 from django.test import Client
 
 from gridbee.asgi import SyncChainASGIHandler
-from gridbee.cases.models import Case
+from gridbee.cases.models import Case, Report
 from gridbee.conftest import PHONE_VIEWPORT, is_local_url
 from gridbee.people.models import User
-from gridbee.reports.models import Report
 from gridbee.site.demo import create_demo_city
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

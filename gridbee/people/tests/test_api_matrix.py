@@ -10,7 +10,7 @@ from django.test import Client
 
 from gridbee.api import api
 from gridbee.cases import workflow
-from gridbee.cases.models import Case, CaseEvent
+from gridbee.cases.models import Case, CaseEvent, Photo
 from gridbee.geo.tests import layers
 from gridbee.people import actions
 from gridbee.people.models import (
@@ -23,7 +23,6 @@ from gridbee.people.models import (
     User,
 )
 from gridbee.reports.actions import Sender, ensure_default_categories, submit_report
-from gridbee.reports.models import Photo
 from gridbee.reports.tests import images
 from gridbee.rewards.models import (
     CashReward,

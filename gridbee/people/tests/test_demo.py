@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from gridbee.cases.models import Case
+from gridbee.cases.models import Case, Photo
 from gridbee.cases.queries import cases_for
 from gridbee.geo.models import Grid, Region
 from gridbee.people import demo
@@ -29,7 +29,6 @@ from gridbee.people.models import (
 )
 from gridbee.people.queries import applications_for, partners_for, teams_for
 from gridbee.people.validators import validate_id_number
-from gridbee.reports.models import Photo
 from gridbee.site.demo import create_demo_city
 
 pytestmark = pytest.mark.django_db

@@ -7,13 +7,13 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from gridbee.cases.models import Category
 from gridbee.core.errors import DomainError
 from gridbee.core.numbers import Latitude, Longitude, from_form
 from gridbee.geo.choices import Crs
 
 from ..actions import Sender, submit_report
 from ..errors import ReportError
-from ..models import Category
 from .errors import Open311Error
 
 

@@ -8,9 +8,9 @@ import secrets
 from django.db import IntegrityError, transaction
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from gridbee.cases.models import Open311Client
 from gridbee.core.errors import DomainError
 
-from ..models import Open311Client
 from .errors import Open311Error
 
 _TOKEN_SALT = "gridbee.reports.open311.token"

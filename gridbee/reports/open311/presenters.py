@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridbee.cases.choices import OPEN_STATUSES
+from gridbee.cases.models import Category, Open311Client, Report
 
-from ..models import Category, Open311Client, Report
 from .formats import MEDIA_TYPES
 from .keys import token_for
 

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from gridbee.cases.choices import OPEN_STATUSES
-from gridbee.cases.models import CaseEvent
+from gridbee.cases.models import CaseEvent, Open311Client, Report
 from gridbee.core.errors import DomainError
 
-from ..models import Open311Client, Open311Settings, Report
+from ..models import Open311Settings
 from .errors import Open311Error
 
 MAX_RESULTS = 1000

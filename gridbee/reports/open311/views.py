@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from gridbee.cases.models import Category
 from gridbee.core.errors import DomainError
 
-from ..models import Category
 from . import formats, intake, keys, limits, presenters, queries
 from .errors import Open311Error
 

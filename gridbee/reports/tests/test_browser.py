@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from gridbee.cases.models import Photo, Report
 from gridbee.conftest import PHONE_VIEWPORT, is_local_url
 from gridbee.people.tests.county import GRID_1, PASSWORD
-from gridbee.reports.models import Photo, Report
 
 from . import images
 

@@ -7,7 +7,7 @@ import threading
 import pytest
 from django.db import connection
 
-from gridbee.reports.models import Photo, Report
+from gridbee.cases.models import Photo, Report
 
 from . import images
 from .test_intake import NEARBY, partner_client, post, stored_files

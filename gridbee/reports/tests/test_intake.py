@@ -9,10 +9,9 @@ from django.db import connection
 from django.test import Client
 from PIL import Image, ImageChops, ImageOps, ImageStat
 
-from gridbee.cases.models import Case
+from gridbee.cases.models import Case, Photo, Report
 from gridbee.geo.tests import layers
 from gridbee.people import actions as people_actions
-from gridbee.reports.models import Photo, Report
 
 from . import images
 

@@ -10,12 +10,11 @@ from django.test import Client
 
 from gridbee.cases import crowd
 from gridbee.cases.choices import CaseStatus as S
-from gridbee.cases.models import CrowdCheck
+from gridbee.cases.models import CrowdCheck, Report
 from gridbee.cases.tests.test_crowd import enrol
 from gridbee.cases.tests.test_workflow import bring
 from gridbee.core.errors import DomainError
 from gridbee.reports.actions import Sender, submit_report
-from gridbee.reports.models import Report
 from gridbee.reports.open311 import keys
 
 from . import images

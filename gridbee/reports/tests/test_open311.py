@@ -18,10 +18,9 @@ from django.test import Client
 from django.utils import timezone
 
 from gridbee import cli
-from gridbee.cases.models import Case
+from gridbee.cases.models import Case, Category, Open311Client, Photo, Report
 from gridbee.geo.tests import layers
 from gridbee.reports.actions import Sender, submit_report
-from gridbee.reports.models import Category, Open311Client, Photo, Report
 from gridbee.reports.open311 import keys
 from gridbee.reports.open311 import queries as open311_queries
 

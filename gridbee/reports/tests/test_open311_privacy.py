@@ -11,11 +11,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from gridbee.cases.models import CaseEvent
+from gridbee.cases.models import CaseEvent, Category, Report
 from gridbee.geo.tests import layers
 from gridbee.people.tests.county import OTHER_COUNTY
 from gridbee.reports.actions import ensure_default_categories
-from gridbee.reports.models import Category, Open311Settings, Report
+from gridbee.reports.models import Open311Settings
 from gridbee.reports.open311 import keys, limits
 
 from .test_open311 import (

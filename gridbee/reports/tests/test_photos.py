@@ -9,8 +9,8 @@ import threading
 import pytest
 from PIL import Image
 
+from gridbee.cases.models import Photo, Report
 from gridbee.core import media
-from gridbee.reports.models import Photo, Report
 
 from . import images
 from .test_intake import nothing_stored, partner_client, post, stored_files

@@ -13,13 +13,12 @@ from django.utils.translation import gettext_noop as N_
 
 from gridbee.cases.choices import CaseEventKind
 from gridbee.cases.errors import CaseError
-from gridbee.cases.models import Message
+from gridbee.cases.models import Message, Report
 from gridbee.cases.queries import visible_case
 from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import CommonError, DomainError
 from gridbee.core.notify import notify
 from gridbee.core.schemas import MAX_ID
-from gridbee.reports.models import Report
 
 from .. import cash_queries
 from ..choices import CashRewardStatus as S

@@ -5,13 +5,13 @@ made through the real intake, workflow and actions."""
 
 from gridbee.cases import workflow
 from gridbee.cases.actions import mark_emergency
+from gridbee.cases.models import Report
 from gridbee.geo.tests import layers
 from gridbee.people.choices import Role
 from gridbee.people.models import User
 from gridbee.people.tests import county as county_module
 from gridbee.people.tests.matrix_base import LOGGED_IN, Op, only
 from gridbee.reports.actions import Sender, ensure_default_categories, submit_report
-from gridbee.reports.models import Report
 from gridbee.reports.tests import images
 from gridbee.rewards.actions import cash
 

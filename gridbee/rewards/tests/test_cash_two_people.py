@@ -5,7 +5,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from gridbee.site.demo import create_demo_city
 from gridbee.people.choices import Role
 from gridbee.people.demo import DEMO_ACCOUNTS
 from gridbee.people.models import User
@@ -14,6 +13,7 @@ from gridbee.reports.actions import ensure_default_categories
 from gridbee.rewards.actions import cash
 from gridbee.rewards.choices import CashRewardStatus as S
 from gridbee.rewards.models import CashReward, EarningRules
+from gridbee.site.demo import create_demo_city
 
 from .matrix_cash import proposed, second_reviewer
 

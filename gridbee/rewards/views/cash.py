@@ -14,10 +14,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from gridbee.cases.models import Report
 from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import DomainError
 from gridbee.core.pages import back_to, needs, show_refusal
-from gridbee.reports.models import Report
 
 from .. import cash_queries, periods
 from ..actions import cash as actions

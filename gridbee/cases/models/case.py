@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import CaseEventKind, CaseKind, CaseStatus, CrowdOutcome, Urgency
+from ..choices import CaseEventKind, CaseKind, CaseStatus, CrowdOutcome, Urgency
 
 
 class Case(models.Model):
@@ -14,7 +14,7 @@ class Case(models.Model):
     kind = models.CharField(_("kind"), max_length=20, default=CaseKind.REPORT)
     # A photo report's category and place; kinds without them leave these empty (kinds.py).
     category = models.ForeignKey(
-        "reports.Category",
+        "cases.Category",
         verbose_name=_("category"),
         on_delete=models.PROTECT,
         null=True,
@@ -40,7 +40,7 @@ class Case(models.Model):
         null=True, blank=True, help_text="H3 cell at resolution 10, for proximity search"
     )
     first_report = models.ForeignKey(
-        "reports.Report", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "cases.Report", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     report_count = models.PositiveIntegerField(default=0)
     merged_into = models.ForeignKey(
