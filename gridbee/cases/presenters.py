@@ -40,9 +40,11 @@ REPORTER_KINDS = frozenset(
 # reopening note, written for them; a rejection's reason and their own rating, which are choices.
 REPORTER_NOTES = frozenset({CaseEventKind.HANDLE, CaseEventKind.REOPEN})
 CHOICE_NOTES = {CaseEventKind.REJECT: RejectReason, CaseEventKind.RATE: Rating}
-# What each audience gets of an event (the API's EventOut; staff fields are null for reporters).
+# What each audience gets of an event. The API's EventOut is these but the actor's name (the
+# staff page shows it), with null for the staff's fields when a reporter asks.
 REPORTER_FIELDS = ("id", "kind", "note", "to_status", "on_time", "at", "photo_ids")
 STAFF_FIELDS = (*REPORTER_FIELDS, "actor_role", "from_status", "actor")
+FIELDS = {REPORTER: REPORTER_FIELDS, STAFF: STAFF_FIELDS}
 
 
 def events_of(case: Case):
@@ -65,30 +67,25 @@ def _note_for_reporter(event: CaseEvent) -> str:
 
 
 def _event(event: CaseEvent, audience: str) -> dict:
-    item = {
+    every = {
         "id": event.pk,
         "kind": event.kind,
+        "note": event.note if audience == STAFF else _note_for_reporter(event),
         "to_status": event.to_status,
         "on_time": event.on_time,
         "at": event.at,
         "photo_ids": [p.pk for p in event.photos.all()],
+        "actor_role": event.actor_role,
+        "from_status": event.from_status,
+        "actor": event.actor.name if event.actor else "",
     }
-    if audience == REPORTER:
-        item["note"] = _note_for_reporter(event)
-        return item
-    item.update(
-        note=event.note,
-        actor_role=event.actor_role,
-        from_status=event.from_status,
-        actor=event.actor.name if event.actor else "",
-    )
-    return item
+    return {field: every[field] for field in FIELDS[audience]}
 
 
 def timeline(events: Iterable[CaseEvent], audience: str) -> list[dict]:
     """The events the audience may see, each with only the fields it may see (STAFF_FIELDS or
     REPORTER_FIELDS)."""
-    if audience not in (REPORTER, STAFF):
+    if audience not in FIELDS:
         raise ValueError(audience)
     return [_event(e, audience) for e in events if audience == STAFF or e.kind in REPORTER_KINDS]
 

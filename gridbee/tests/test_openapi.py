@@ -92,7 +92,9 @@ def _cases_and_rewards(county) -> None:
         second_reviewer,
     )
 
-    closed = reports_of_a_case(county, "fuzz-closed", count=2)
+    # Cash grades are for the first report of an emergency (the county's default rule).
+    closed = reports_of_a_case(county, "fuzz-closed", count=2)[:1]
+    closed += reports_of_a_case(county, "fuzz-closed-2", at=(0.005, 0.014))
     rewards = [cash.propose(r.pk, 2, "首报", actor=county.operator) for r in closed]
     cash.decide(rewards[0].pk, True, "", actor=second_reviewer(county))
     reports_of_a_case(county, "fuzz-handled", steps=TO_HANDLED, at=(0.005, 0.008))

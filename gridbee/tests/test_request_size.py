@@ -20,6 +20,7 @@ from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.core.handlers import asgi as django_asgi
 from django.db import connection
+from django.test import RequestFactory
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from gridbee.core.tests.serving import free_port
@@ -44,7 +45,9 @@ def serve(tmp_path: Path, database: str | None = None):
         "TMPDIR": str(temp),
     }
     if database:
-        env["GRIDBEE_DATABASE_URL"] = database
+        # The test's own database: the server shares its secret key too, which tokens and
+        # sessions are checked against.
+        env |= {"GRIDBEE_DATABASE_URL": database, "GRIDBEE_SECRET_KEY": settings.SECRET_KEY}
     command = [sys.executable, "-m", "uvicorn", "gridbee.asgi:application", "--port", str(port)]
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
@@ -153,7 +156,9 @@ def test_a_report_of_ordinary_size_still_goes_through(tmp_path):
 
     ensure_default_categories()
     county = county_module.build()
-    token, _ = issue_token(county.partner_user.mobile, county_module.PASSWORD, address=None)
+    token, _ = issue_token(
+        RequestFactory().post("/api/auth/token"), county.partner_user.mobile, county_module.PASSWORD
+    )
     name = connection.settings_dict["NAME"]
     url = f"sqlite:///{name}" if connection.vendor == "sqlite" else database_url(name)
     photos = [io.BytesIO(images.jpeg(2048, 1536)) for _ in range(3)]

@@ -211,7 +211,7 @@ def test_the_department_page_has_an_arrival_button_that_sends_the_location(count
     listed = {key: [r["case"].pk for r in rows] for key, _title, rows in sections}
     assert listed["on_scene"] == [case.pk] and listed["signed"] == []
     timeline = client.get(f"/console/cases/{case.pk}/").context["timeline"]
-    assert timeline[-1]["event"].kind == "arrive" and timeline[-1]["label"] == "已到场"
+    assert timeline[-1]["kind"] == "arrive" and timeline[-1]["label"] == "已到场"
 
 
 # --- raised to emergency later: the rapid clock at once ------------------------------------

@@ -8,7 +8,7 @@ as a browser or a phone meets the server."""
 import io
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from gridbee.geo.tests import layers
 from gridbee.people.actions.auth import issue_token
@@ -59,7 +59,9 @@ def test_a_logged_in_caller_without_the_permission_still_gets_403(county):
     )
     assert answer.status_code == 403 and answer.json()["code"] == "auth.forbidden"
     assert "WWW-Authenticate" not in answer
-    token, _ = issue_token(county.partner_user.mobile, fixture.PASSWORD, address=None)
+    token, _ = issue_token(
+        RequestFactory().post("/api/auth/token"), county.partner_user.mobile, fixture.PASSWORD
+    )
     answer = guarded().post(
         recommend, {}, content_type="application/json", headers={"Authorization": f"Bearer {token}"}
     )
