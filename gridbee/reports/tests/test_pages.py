@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 
 from gridbee.cases.models import Category
-from gridbee.site.tests.test_pages import outside_references
 from gridbee.geo.tests import layers
 from gridbee.people import actions as people_actions
 from gridbee.reports.actions import Sender, submit_report
+from gridbee.site.tests.test_pages import outside_references
 
 from . import images
 
