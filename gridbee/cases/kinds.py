@@ -12,25 +12,25 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_noop as N_
 
 from gridbee.core.authz import Perm
+from gridbee.core.machine import Refusals, Transition
 from gridbee.people.models import User
 
 from . import deadlines
 from .choices import CaseEventKind as K
 from .choices import CaseKind, Rating, RejectReason
 from .choices import CaseStatus as S
+from .errors import CaseError
 
 REPORTER = "reporter"  # who may take a step: a permission, or the people the case answers to
+REFUSALS = Refusals(
+    invalid=CaseError.INVALID_TRANSITION,
+    note_required=CaseError.NOTE_REQUIRED,
+    reason_required=CaseError.REASON_REQUIRED,
+)
 
 
-@dataclass(frozen=True)
-class Step:
-    sources: tuple[str, ...]
-    target: str | None  # None: the status stays
-    who: object  # a Perm, or REPORTER
-    note: bool = False  # a note is required
-    reasons: tuple[str, ...] = ()  # one of these reasons is required
-    photos: bool = False  # result photos are required
-    location: bool = False  # where the actor stands is required (lat, lon, accuracy)
+# A step of a kind's table: the shape every state machine of GridBee has.
+Step = Transition
 
 
 @dataclass(frozen=True)

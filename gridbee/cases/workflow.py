@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridbee.core import machine
 from gridbee.core.authz import has_perm
 from gridbee.core.errors import CommonError, DomainError
 from gridbee.core.media import process_photo
@@ -60,12 +61,7 @@ def act(
         place = _place(lat, lon, accuracy_m) if step.location else {}
         if version is not None and version != case.version:
             raise DomainError(CaseError.STALE)
-        if case.status not in step.sources:
-            raise DomainError(CaseError.INVALID_TRANSITION)
-        if step.note and not note:
-            raise DomainError(CaseError.NOTE_REQUIRED)
-        if step.reasons and reason not in step.reasons:
-            raise DomainError(CaseError.REASON_REQUIRED)
+        machine.check(step, case.status, kinds.REFUSALS, note=note, reason=reason)
         if step.photos and not 1 <= len(processed) <= 3:
             raise DomainError(CaseError.PHOTOS_REQUIRED)
         if place and case.lat is not None:  # how far from the case the step was taken

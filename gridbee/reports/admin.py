@@ -3,9 +3,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from gridbee.cases.models import Category, Open311Client, Photo, Report
+from gridbee.cases.models import Photo
 
-from .models import Open311Settings
+# The case file's evidence, administered where it always was (proxies, see models.py).
+from .models import Category, Open311Client, Open311Settings, Report
 from .open311 import keys
 
 

@@ -3,23 +3,6 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-MOVED = ["category", "open311client", "report", "photo"]
-
-
-def _move_content_types(apps, frm: str, to: str) -> None:
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    for model in MOVED:
-        if not ContentType.objects.filter(app_label=to, model=model).exists():
-            ContentType.objects.filter(app_label=frm, model=model).update(app_label=to)
-
-
-def _content_types_follow(apps, schema_editor):
-    _move_content_types(apps, "reports", "cases")
-
-
-def _content_types_return(apps, schema_editor):
-    _move_content_types(apps, "cases", "reports")
-
 
 class Migration(migrations.Migration):
     """The case file owns its evidence: categories, reports, their photos and Open311 clients move
@@ -28,7 +11,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0006_case_kinds_and_effects"),
         ("reports", "0006_report_request_fingerprint"),
-        ("contenttypes", "0002_remove_content_type_name"),
         ("geo", "0001_initial"),
         ("people", "0004_user_auth_epoch_token_auth_hash"),
     ]
@@ -346,5 +328,4 @@ class Migration(migrations.Migration):
                 ),
             ]
         ),
-        migrations.RunPython(_content_types_follow, _content_types_return),
     ]

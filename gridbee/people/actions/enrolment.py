@@ -2,7 +2,6 @@
 steps; approval creates the partner's account, profile, certificate and grid bindings."""
 
 import datetime
-from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
@@ -10,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from gridbee.core import machine
 from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import CommonError, DomainError
+from gridbee.core.machine import Refusals, Transition
 from gridbee.geo.models import Grid, Region
 
 from .. import throttle
@@ -36,21 +37,17 @@ CERTIFICATE_DAYS = 2 * 365
 OPEN = (S.SUBMITTED, S.RECOMMENDED)
 
 
-@dataclass(frozen=True)
-class Step:
-    source: str
-    target: str
-    perm: Perm
-    needs_reason: bool
-
-
+REFUSALS = Refusals(
+    invalid=PeopleError.INVALID_TRANSITION,
+    note_required=PeopleError.REASON_REQUIRED,
+    reason_required=PeopleError.REASON_REQUIRED,
+)
+RECOMMEND, REVIEW = Perm.APPLICATIONS_RECOMMEND, Perm.APPLICATIONS_REVIEW
 TRANSITIONS = {
-    ApplicationAction.RECOMMEND: Step(
-        S.SUBMITTED, S.RECOMMENDED, Perm.APPLICATIONS_RECOMMEND, False
-    ),
-    ApplicationAction.DECLINE: Step(S.SUBMITTED, S.DECLINED, Perm.APPLICATIONS_RECOMMEND, True),
-    ApplicationAction.APPROVE: Step(S.RECOMMENDED, S.APPROVED, Perm.APPLICATIONS_REVIEW, False),
-    ApplicationAction.REJECT: Step(S.RECOMMENDED, S.REJECTED, Perm.APPLICATIONS_REVIEW, True),
+    ApplicationAction.RECOMMEND: Transition((S.SUBMITTED,), S.RECOMMENDED, RECOMMEND),
+    ApplicationAction.DECLINE: Transition((S.SUBMITTED,), S.DECLINED, RECOMMEND, note=True),
+    ApplicationAction.APPROVE: Transition((S.RECOMMENDED,), S.APPROVED, REVIEW),
+    ApplicationAction.REJECT: Transition((S.RECOMMENDED,), S.REJECTED, REVIEW, note=True),
 }
 
 
@@ -121,18 +118,13 @@ def submit_application(
 
 def act_on_application(application_id, action: str, *, actor, note: str = "") -> Application:
     """Recommend, decline, approve or reject: the one function that applies TRANSITIONS."""
-    step = TRANSITIONS.get(action)
-    if step is None:
-        raise DomainError(PeopleError.INVALID_TRANSITION)
+    step = machine.transition(TRANSITIONS, action, REFUSALS)
     with transaction.atomic():
         application = get_visible(applications_for(actor).select_for_update(), application_id)
-        if not has_perm(actor, step.perm):
+        if not has_perm(actor, step.who):
             raise DomainError(CommonError.FORBIDDEN)
-        if application.status != step.source:
-            raise DomainError(PeopleError.INVALID_TRANSITION)
         note = (note or "").strip()
-        if step.needs_reason and not note:
-            raise DomainError(PeopleError.REASON_REQUIRED)
+        machine.check(step, application.status, REFUSALS, note=note)
         application.status = step.target
         if step.target in (S.APPROVED, S.REJECTED, S.DECLINED):
             application.decided_at = timezone.now()

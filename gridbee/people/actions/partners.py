@@ -1,18 +1,18 @@
 """A partner's standing (动态进出) and grid bindings (就近绑定)."""
 
-from dataclasses import dataclass
-
 from django.db import transaction
 
+from gridbee.core import machine
 from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import CommonError, DomainError
+from gridbee.core.machine import Transition
 
 from ..choices import PartnerAction, PartnerStatus, StatusReason
 from ..errors import PeopleError
 from ..models import GridBinding, Partner, PartnerEvent
 from ..queries import get_visible, partners_for
 from .auth import end_logins
-from .enrolment import grids_in
+from .enrolment import REFUSALS, grids_in
 
 P = PartnerStatus
 
@@ -24,18 +24,13 @@ LEAVING = (R.FALSE_REPORTS, R.LEAKED_INFORMATION, R.PRIVATE_GAIN, R.INACTIVITY, 
 RETURNING = (R.REVIEWED, R.OWN_REQUEST, R.OTHER)
 
 
-@dataclass(frozen=True)
-class Change:
-    sources: tuple[str, ...]
-    target: str
-    reasons: tuple[str, ...]
-
-
+MANAGE = Perm.PARTNERS_MANAGE
 TRANSITIONS = {
-    PartnerAction.SUSPEND: Change((P.ACTIVE,), P.SUSPENDED, LEAVING),
-    PartnerAction.REVOKE: Change((P.ACTIVE, P.SUSPENDED), P.REVOKED, LEAVING),
-    PartnerAction.REINSTATE: Change((P.SUSPENDED, P.REVOKED), P.ACTIVE, RETURNING),
-}
+    PartnerAction.SUSPEND: Transition((P.ACTIVE,), P.SUSPENDED, MANAGE, reasons=LEAVING),
+    PartnerAction.REVOKE: Transition((P.ACTIVE, P.SUSPENDED), P.REVOKED, MANAGE, reasons=LEAVING),
+    PartnerAction.REINSTATE: Transition((P.SUSPENDED, P.REVOKED), P.ACTIVE, MANAGE,
+                                        reasons=RETURNING),
+}  # fmt: skip
 
 
 def change_partner_status(
@@ -44,18 +39,15 @@ def change_partner_status(
     """Suspend, revoke or reinstate, always with a reason; the history keeps every step.
     Suspending or revoking ends the partner's sessions and API tokens at once (they may log in
     again to see their standing, but every partner step checks Partner.can_act)."""
-    change = TRANSITIONS.get(action)
-    if change is None:
-        raise DomainError(PeopleError.INVALID_TRANSITION)
+    change = machine.transition(TRANSITIONS, action, REFUSALS)
     with transaction.atomic():
         visible = get_visible(partners_for(actor), partner_id)
         partner = Partner.objects.select_for_update().get(pk=visible.pk)
-        if not has_perm(actor, Perm.PARTNERS_MANAGE):
+        if not has_perm(actor, change.who):
             raise DomainError(CommonError.FORBIDDEN)
-        if reason not in change.reasons:
+        if reason not in change.reasons:  # a reason first, whatever the standing (动态进出)
             raise DomainError(PeopleError.REASON_REQUIRED)
-        if partner.status not in change.sources:
-            raise DomainError(PeopleError.INVALID_TRANSITION)
+        machine.check(change, partner.status, REFUSALS, reason=reason)
         partner.status = change.target
         partner.save(update_fields=["status"])
         PartnerEvent.objects.create(

@@ -123,8 +123,8 @@ def _default_status(user) -> str:
     """What the viewer acts on: a station the submitted applications, a reviewer the
     recommended ones."""
     for step in APPLICATION_STEPS.values():
-        if has_perm(user, step.perm):
-            return step.source
+        if has_perm(user, step.who):
+            return step.sources[0]
     return "all"
 
 
@@ -133,11 +133,11 @@ def _decisions(user, application: Application) -> list[dict]:
         {
             "action": action,
             "label": BUTTONS[action],
-            "needs_reason": step.needs_reason,
+            "needs_reason": step.note,
             "url": reverse("application-decide", args=[application.pk, action]),
         }
         for action, step in APPLICATION_STEPS.items()
-        if step.source == application.status and has_perm(user, step.perm)
+        if application.status in step.sources and has_perm(user, step.who)
     ]
 
 
