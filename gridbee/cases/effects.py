@@ -68,7 +68,7 @@ def apply(event_id: int) -> bool:
     """Apply one event's effects if still pending; True if this call applied them."""
     with transaction.atomic():
         event = (
-            CaseEvent.objects.select_for_update()
+            CaseEvent.objects.select_for_update(of=("self",))
             .select_related("case", "actor")
             .filter(pk=event_id, effects_pending=True)
             .first()
