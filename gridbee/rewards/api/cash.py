@@ -8,10 +8,9 @@ from typing import Literal
 from django.http import HttpResponse
 from ninja import Router, Schema, Status
 
-from gridbee.core.authz import Perm
-from gridbee.core.errors import CommonError, DomainError
+from gridbee.core.authz import Access, Perm, needs
 from gridbee.core.schemas import ErrorOut
-from gridbee.people.auth import LOGGED_IN, require
+from gridbee.people.auth import LOGGED_IN
 
 from .. import cash_queries, payouts, periods
 from ..actions import cash as actions
@@ -165,33 +164,27 @@ def held_out(r: CashReward) -> dict:
     }
 
 
-def _require_cash(request) -> None:
-    """Any of the cash permissions: operators follow their proposals, reviewers decide and pay."""
-    if not cash_queries.handles_cash(request.user):
-        raise DomainError(CommonError.FORBIDDEN)
-
-
 def _fresh(user, pk: int) -> dict:
     return reward_out(cash_queries.visible_reward(user, pk))
 
 
 @router.post("/cash-rewards", response={201: CashRewardOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.CASH_PROPOSE)
 def propose(request, body: ProposeIn):
     """Propose a cash reward (奖补) of grade 1–4 for a report of a closed (verified) case in
     your area, within the county's rule (by default the first report of an emergency; 409
     rewards.not_for_cash otherwise). One per report: a second proposal answers 409."""
-    require(request, Perm.CASH_PROPOSE)
     reward = actions.propose(body.report_id, body.grade, body.reason, actor=request.user)
     return Status(201, _fresh(request.user, reward.pk))
 
 
 @router.get("/cash-rewards", response={200: list[CashRewardOut], **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.CASH_VIEW)
 def list_rewards(
     request, status: CashRewardStatus | None = None, month: str | None = None, limit: int = 200
 ):
     """The cash rewards of your area, filtered by status and by the month proposed (YYYY-MM);
     proposals come the first report of an emergency first, then the oldest."""
-    _require_cash(request)
     rewards = cash_queries.listed(
         request.user, status=status or "", month=periods.parse_month(month)
     )
@@ -199,28 +192,28 @@ def list_rewards(
 
 
 @router.get("/cash-rewards/{reward_id}", response={200: CashRewardOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.CASH_VIEW)
 def get_reward(request, reward_id: int):
-    _require_cash(request)
     return _fresh(request.user, reward_id)
 
 
 @router.post(
     "/cash-rewards/{reward_id}/decide", response={200: CashRewardOut, **ERRORS}, auth=LOGGED_IN
 )
+@needs(Perm.CASH_DECIDE)
 def decide(request, reward_id: int, body: DecideIn):
     """Approve or refuse a proposal (county reviewer); refusing needs a note. The reporter is
     told when it is approved."""
-    require(request, Perm.CASH_DECIDE)
     actions.decide(reward_id, body.approve, body.note, actor=request.user)
     return _fresh(request.user, reward_id)
 
 
 @router.get("/cash-payouts", response={200: PayoutOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.CASH_PAY)
 def payout_list(request, month: str | None = None):
     """The payout list: approved rewards not yet paid, optionally those approved in a month.
     Rewards held back (partner suspended or revoked, case open again) are not on it; `held`
     lists them with why."""
-    require(request, Perm.CASH_PAY)
     chosen = periods.parse_month(month)
     rows = payouts.rows(cash_queries.payable(request.user, chosen))
     held = [held_out(r) for r in cash_queries.held(request.user, chosen)[:500]]
@@ -229,9 +222,9 @@ def payout_list(request, month: str | None = None):
 
 
 @router.get("/cash-payouts/export", response={200: None, **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.CASH_PAY)
 def payout_export(request, format: Literal["xlsx", "csv"] = "xlsx", month: str | None = None):
     """The payout list as a file for the finance office: XLSX, or CSV in UTF-8 with a BOM."""
-    require(request, Perm.CASH_PAY)
     chosen = periods.parse_month(month)
     rows = payouts.rows(cash_queries.payable(request.user, chosen))
     county = request.user.region_id or ""
@@ -247,10 +240,10 @@ def payout_export(request, format: Literal["xlsx", "csv"] = "xlsx", month: str |
 
 
 @router.post("/cash-payouts/paid", response={200: PaidOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.CASH_PAY)
 def mark_paid(request, body: PaidIn):
     """Mark approved rewards paid with the payment reference: all of them, or none when one is
     not yours or not approved. Each reporter is told."""
-    require(request, Perm.CASH_PAY)
     paid = actions.mark_paid(body.reward_ids, body.reference, actor=request.user)
     rewards = cash_queries.rewards_for(request.user).filter(pk__in=[r.pk for r in paid])
     total = sum(r.amount_fen for r in paid)
@@ -264,6 +257,7 @@ def mark_paid(request, body: PaidIn):
 
 
 @router.get("/me/cash-rewards", response={200: list[MyCashRewardOut], **ERRORS}, auth=LOGGED_IN)
+@needs(Access.SIGNED_IN)
 def my_rewards(request):
     """Your own cash rewards, once approved: the amount, and when and how they were paid."""
     return [

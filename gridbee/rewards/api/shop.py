@@ -6,9 +6,9 @@ from dataclasses import asdict
 
 from ninja import Query, Router, Schema, Status
 
-from gridbee.core.authz import Perm
+from gridbee.core.authz import Access, Perm, needs
 from gridbee.core.schemas import ErrorOut
-from gridbee.people.auth import LOGGED_IN, require
+from gridbee.people.auth import LOGGED_IN
 from gridbee.people.privacy import partner_contact
 from gridbee.people.validators import mask_mobile, mask_name
 
@@ -107,6 +107,7 @@ def order_out(order: Order, *, own: bool = False) -> dict:
 
 
 @router.get("/shop", response={200: ShopOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Access.SIGNED_IN)
 def get_shop(request):
     """The partner's county shop: their balance, the redemption window (open now, or the
     next one) and the items on sale."""
@@ -125,6 +126,7 @@ def get_shop(request):
     response={200: OrderOut, 201: OrderOut, **ERRORS},
     auth=LOGGED_IN,
 )
+@needs(Access.SIGNED_IN)
 def redeem(request, item_id: int):
     """Redeem an item (兑换). Send a fresh `Idempotency-Key` header per redemption and the same
     one on every retry: 201 places the order, 200 answers the first one again, 422 refuses
@@ -136,12 +138,14 @@ def redeem(request, item_id: int):
 
 
 @router.get("/shop/orders/mine", response={200: list[OrderOut], **ERRORS}, auth=LOGGED_IN)
+@needs(Access.SIGNED_IN)
 def list_my_orders(request, limit: int = Query(50, ge=1, le=200)):
     """The caller's orders, newest first, with their pickup codes."""
     return [order_out(o, own=True) for o in my_orders(request.user)[:limit]]
 
 
 @router.post("/shop/orders/{order_id}/cancel", response={200: OrderOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Access.SIGNED_IN)
 def cancel_order(request, order_id: int):
     """Cancel an order not yet handed over: the points come back. The partner cancels their
     own; a shop manager, any of their county's."""
@@ -151,13 +155,13 @@ def cancel_order(request, order_id: int):
 
 
 @router.get("/shop/orders", response={200: list[CountyOrderOut], **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.SHOP_MANAGE)
 def list_county_orders(
     request,
     status: OrderStatus | None = None,
     limit: int = Query(100, ge=1, le=500),
 ):
     """The orders of the caller's county shop, newest first (SHOP_MANAGE)."""
-    require(request, Perm.SHOP_MANAGE)
     orders = county_orders(request.user)
     if status:
         orders = orders.filter(status=status)
@@ -181,13 +185,14 @@ def pickup_out(order: Order) -> dict:
 
 
 @router.get("/shop/pickups/{code}", response={200: PickupOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.SHOP_HAND_OVER)
 def get_pickup(request, code: str):
     """A station looks up the order a pickup code names (as typed, or the QR's content)."""
-    require(request, Perm.SHOP_HAND_OVER)
     return pickup_out(order_by_pickup_code(request.user, code))
 
 
 @router.post("/shop/pickups/{code}/hand-over", response={200: PickupOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.SHOP_HAND_OVER)
 def hand_over(request, code: str):
     """核销: hand the order over, once; a second time answers 409."""
     order = actions.hand_over(request.user, code)
