@@ -2,11 +2,10 @@
 list (JSON, XLSX, CSV) is paid and marked paid; a partner sees their own approved and paid
 rewards. Amounts are integers in fen, with the yuan as text beside them."""
 
-import datetime
 from typing import Literal
 
 from django.http import HttpResponse
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
 from gridbee.core.authz import Access, Perm, needs
 from gridbee.core.schemas import ErrorOut
@@ -17,6 +16,15 @@ from ..actions import cash as actions
 from ..choices import CashRewardStatus
 from ..models import CashReward
 from ..money import yuan
+from ..schemas import (
+    CashRewardOut,
+    DecideIn,
+    MyCashRewardOut,
+    PaidIn,
+    PaidOut,
+    PayoutOut,
+    ProposeIn,
+)
 
 router = Router(tags=["rewards"])
 ERRORS = dict.fromkeys((400, 401, 403, 404, 409), ErrorOut)
@@ -24,102 +32,6 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
-
-
-class ProposeIn(Schema):
-    report_id: int
-    grade: int  # 1–4; the amount comes from the county's grades
-    reason: str = ""
-
-
-class DecideIn(Schema):
-    approve: bool
-    note: str = ""  # required to refuse
-
-
-class PaidIn(Schema):
-    reward_ids: list[int]
-    reference: str = ""  # the transfer or voucher number
-
-
-class CashRewardOut(Schema):
-    id: int
-    report_id: int
-    case_id: int
-    partner_id: int
-    partner_name: str
-    county: str
-    grade: int
-    amount_fen: int
-    amount_yuan: str
-    status: str
-    priority: bool  # the first report of an emergency
-    reason: str
-    proposed_by: str
-    proposed_at: datetime.datetime
-    decided_by: str | None
-    decided_at: datetime.datetime | None
-    decision_note: str
-    paid_by: str | None
-    paid_at: datetime.datetime | None
-    paid_reference: str
-    held: str | None  # why it cannot be paid now (HoldReason), or null
-    held_reason: str
-    returned_at: datetime.datetime | None  # back to review: the case was reopened or reworked
-    return_note: str
-
-
-class MyCashRewardOut(Schema):
-    id: int
-    case_id: int
-    grade: int
-    amount_fen: int
-    amount_yuan: str
-    status: str
-    approved_at: datetime.datetime | None
-    paid_at: datetime.datetime | None
-    paid_reference: str
-
-
-class PayoutRowOut(Schema):
-    reward_id: int
-    partner_name: str
-    mobile: str
-    id_number: str
-    station: str
-    case_id: int
-    grade: int
-    amount_yuan: str
-    amount_fen: int
-    proposed_on: datetime.date
-    approved_on: datetime.date | None
-    approved_by: str
-
-
-class HeldOut(Schema):
-    reward_id: int
-    case_id: int
-    partner_name: str
-    amount_fen: int
-    held: str
-    held_reason: str
-
-
-class PayoutOut(Schema):
-    month: str | None
-    count: int
-    total_fen: int
-    total_yuan: str
-    rows: list[PayoutRowOut]
-    held: list[HeldOut]  # approved but left off the list, with why
-
-
-class PaidOut(Schema):
-    reference: str
-    count: int
-    total_fen: int
-    total_yuan: str
-    rewards: list[CashRewardOut]
 
 
 def reward_out(r: CashReward) -> dict:

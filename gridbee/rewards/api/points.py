@@ -3,13 +3,11 @@ rankings of a county or a team and the honours export; for the county, a partner
 corrections and the partners proposed for suspension. Handlers parse, authorize, call an
 action or a scoped query, and present."""
 
-import datetime
 import math
 
 from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from ninja import Query, Router, Status
 
 from gridbee.core.authz import Access, Perm, needs, require
 from gridbee.core.errors import DomainError
@@ -20,101 +18,21 @@ from .. import ledger, periods, queries, rankings
 from ..actions import earning
 from ..errors import RewardsError
 from ..models import PointsEntry, SuspensionProposal
+from ..schemas import (
+    AdjustmentIn,
+    CheckInOut,
+    DismissIn,
+    EntryOut,
+    EntryPageOut,
+    MyPointsOut,
+    ProposalOut,
+    RankingOut,
+    StatementOut,
+)
 
 router = Router(tags=["rewards"])
 ERRORS = dict.fromkeys((400, 401, 403, 404, 409), ErrorOut)
 PAGE_SIZE = 50
-
-
-class EntryOut(Schema):
-    id: int
-    amount: int
-    kind: str
-    balance_after: int
-    day: datetime.date
-    at: datetime.datetime
-    case_id: int | None
-    report_id: int | None
-    order_id: int | None
-    note: str
-
-
-class EntryPageOut(Schema):
-    partner_id: int
-    balance: int
-    count: int
-    page: int
-    pages: int
-    items: list[EntryOut]
-
-
-class StatementOut(Schema):
-    partner_id: int
-    month: str = Field(description="YYYY-MM")
-    opening: int
-    earned: int
-    spent: int
-    closing: int
-    by_kind: dict[str, int]
-
-
-class RankOut(Schema):
-    rank: int
-    of: int
-    points: int
-    verified_reports: int
-    first_reports: int
-
-
-class MyPointsOut(Schema):
-    balance: int
-    checked_in_today: bool
-    this_month: StatementOut
-    county_rank: RankOut | None
-    team_rank: RankOut | None
-
-
-class CheckInOut(Schema):
-    new: bool = Field(description="False when already checked in today")
-    points: int = Field(description="What today's check-in earned (0 at the daily cap)")
-    balance: int
-
-
-class RankRowOut(Schema):
-    rank: int
-    partner_id: int | None = Field(description="Empty for others' rows shown to a partner")
-    name: str = Field(description="Masked for others' rows shown to a partner")
-    station: str
-    team: str
-    points: int
-    verified_reports: int
-    first_reports: int
-    is_me: bool
-
-
-class RankingOut(Schema):
-    period: str
-    start: datetime.date
-    end: datetime.date = Field(description="The first day after the period")
-    metric: str
-    rows: list[RankRowOut]
-
-
-class AdjustmentIn(Schema):
-    amount: int = Field(ge=-100_000, le=100_000, description="Points to add (or take, < 0)")
-    note: str = Field(max_length=200)
-
-
-class ProposalOut(Schema):
-    id: int
-    partner_id: int
-    partner_name: str
-    false_reports: int
-    created_at: datetime.datetime
-
-
-class DismissIn(Schema):
-    note: str = Field(max_length=300)
 
 
 def entry_out(entry: PointsEntry) -> dict:

@@ -1,10 +1,9 @@
 """The points shop over JSON (积分超市): a partner's shop and orders, a station's pickups, a
 county's order list. Handlers parse, authorize, call an action or a scoped query, present."""
 
-import datetime
 from dataclasses import asdict
 
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from gridbee.core.authz import Access, Perm, needs
 from gridbee.core.schemas import ErrorOut
@@ -16,6 +15,7 @@ from .. import ledger
 from ..actions import shop as actions
 from ..choices import OrderStatus
 from ..models import Item, Order
+from ..schemas import CountyOrderOut, OrderOut, PickupOut, ShopOut
 from ..shop_queries import (
     county_orders,
     my_orders,
@@ -27,55 +27,6 @@ from ..shop_queries import (
 
 router = Router(tags=["rewards"])
 ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 422), ErrorOut)
-
-
-class WindowOut(Schema):
-    open: bool
-    always: bool
-    start: datetime.date | None
-    end: datetime.date | None
-
-
-class ItemOut(Schema):
-    id: int
-    name: str
-    kind: str
-    description: str
-    price: int
-    stock: int
-    per_person_limit: int
-
-
-class ShopOut(Schema):
-    county_code: str
-    balance: int
-    window: WindowOut
-    items: list[ItemOut]
-
-
-class OrderOut(Schema):
-    id: int
-    item_id: int
-    item_name: str
-    item_kind: str
-    points: int
-    status: str
-    status_label: str
-    pickup_code: str | None = None  # only on the partner's own orders
-    created_at: datetime.datetime
-    handed_over_at: datetime.datetime | None
-    cancelled_at: datetime.datetime | None
-
-
-class CountyOrderOut(OrderOut):
-    partner_id: int
-    partner_name: str
-    partner_mobile: str
-
-
-class PickupOut(OrderOut):
-    partner_name: str  # masked: enough to recognise the person in front of the counter
-    partner_mobile: str
 
 
 def item_out(item: Item) -> dict:
