@@ -7,13 +7,12 @@ from django.utils import timezone
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
-from gridbee.core.authz import Perm
-from gridbee.core.errors import CommonError, DomainError
+from gridbee.core.authz import Access, Perm, needs
 from gridbee.core.media import read_upload
 from gridbee.core.numbers import AccuracyM, Latitude, Longitude
 from gridbee.core.schemas import ErrorOut
 from gridbee.geo.choices import Crs
-from gridbee.people.auth import LOGGED_IN, require
+from gridbee.people.auth import LOGGED_IN
 
 from . import actions, crowd, presenters, queries, workflow
 from .choices import CaseEventKind
@@ -58,18 +57,17 @@ def case_out(case: Case) -> dict:
 
 
 @router.get("/cases/emergencies", response={200: list[CaseOut], **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.CASES_VIEW)
 def list_open_emergencies(request):
     """Open emergency cases in the caller's area, newest first (平急分流)."""
-    require(request, Perm.CASES_VIEW)
     return [case_out(c) for c in queries.open_emergencies(request.user)[:200]]
 
 
 @router.get("/cases/escalations", response={200: list[EscalationOut], **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.CASES_SUPERVISE)
 def list_escalations(request):
     """Open cases of the supervisor's county that escalated or are overdue (督办), the longest
     overdue first. For the county's reviewers (and the administrator)."""
-    if not queries.may_supervise(request.user):
-        raise DomainError(CommonError.FORBIDDEN)
     now = timezone.now()
     return [
         {
@@ -88,33 +86,33 @@ def list_escalations(request):
 
 
 @router.get("/cases/{case_id}", response={200: CaseDetailOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.CASES_VIEW)
 def get_case(request, case_id: int):
     """A case with its state and its indicators (on time per step, rework, escalations,
     satisfaction)."""
-    require(request, Perm.CASES_VIEW)
     case = _fresh(queries.visible_case(request.user, case_id).pk)
     return {**state_out(case), "indicators": indicators(case)}
 
 
 @router.post("/cases/{case_id}/emergency", response={200: CaseOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.CASES_TRIAGE)
 def mark_emergency(request, case_id: int, body: NoteIn):
-    require(request, Perm.CASES_VIEW)
     actions.mark_emergency(case_id, actor=request.user, note=body.note)
     return case_out(queries.visible_case(request.user, case_id))
 
 
 @router.post("/cases/{case_id}/merge", response={200: CaseOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.CASES_TRIAGE)
 def merge(request, case_id: int, body: MergeIn):
     """Fold duplicate cases into this one."""
-    require(request, Perm.CASES_VIEW)
     actions.merge_cases(case_id, body.source_ids, actor=request.user, note=body.note)
     return case_out(queries.visible_case(request.user, case_id))
 
 
 @router.post("/cases/{case_id}/split", response={200: CaseOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.CASES_TRIAGE)
 def split(request, case_id: int, body: SplitIn):
     """Move some reports of this case into a new case; answers the new case."""
-    require(request, Perm.CASES_VIEW)
     new = actions.split_case(case_id, body.report_ids, actor=request.user, note=body.note)
     return case_out(queries.visible_case(request.user, new.pk))
 
@@ -141,6 +139,7 @@ StepName = Literal[tuple(a for a in workflow.STEPS if a != CaseEventKind.HANDLE)
 @router.post(
     "/cases/{case_id}/steps/{action}", response={200: CaseStateOut, **ERRORS}, auth=LOGGED_IN
 )
+@needs(Access.BY_STEP)
 def take_step(request, case_id: int, action: StepName, body: StepIn):
     """Move a case along the closed loop (立案, 派遣, 签收, 到场, 核查…); the table in workflow.py
     says who may take which step from which state. Send `version` to detect concurrent edits;
@@ -164,6 +163,7 @@ def take_step(request, case_id: int, action: StepName, body: StepIn):
 
 
 @router.post("/cases/{case_id}/handle", response={200: CaseStateOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Access.BY_STEP)
 def handle(
     request,
     case_id: int,
@@ -186,6 +186,7 @@ def handle(
 
 
 @router.get("/cases/{case_id}/timeline", response={200: list[EventOut], **ERRORS}, auth=LOGGED_IN)
+@needs(Access.SIGNED_IN)
 def timeline(request, case_id: int):
     """The case's steps (件件有回应). Staff who may see the case get every event; its reporters
     get what their case page shows them: the steps that concern them, the notes written for
@@ -195,6 +196,7 @@ def timeline(request, case_id: int):
 
 
 @router.get("/messages", response={200: list[MessageOut], **ERRORS}, auth=LOGGED_IN)
+@needs(Access.SIGNED_IN)
 def my_messages(request, unread: bool = False):
     """The caller's in-app messages about cases, newest first."""
     messages = Message.objects.filter(recipient=request.user)
@@ -214,6 +216,7 @@ def my_messages(request, unread: bool = False):
 
 
 @router.get("/crowd-checks/offers", response={200: list[CrowdOfferOut], **ERRORS}, auth=LOGGED_IN)
+@needs(Access.SIGNED_IN)
 def list_crowd_offers(request):
     """Handled cases near the calling partner waiting for a photo of the result (众包核查:
     "passing by? take a photo"). Empty for partners with nothing near; 403 for others."""
@@ -235,6 +238,7 @@ def list_crowd_offers(request):
 @router.post(
     "/cases/{case_id}/crowd-check", response={201: CrowdCheckOut, **ERRORS}, auth=LOGGED_IN
 )
+@needs(Access.SIGNED_IN)
 def submit_crowd_check(
     request,
     case_id: int,

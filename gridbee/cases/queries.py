@@ -71,12 +71,9 @@ def timeline_audience(user, case_id) -> tuple[Case, str]:
     return case, presenters.REPORTER
 
 
-# The region's supervisors (督办): the county reviewers, and the administrator everywhere.
-SUPERVISORS = (Role.REVIEWER, Role.ADMIN)
-
-
 def may_supervise(user) -> bool:
-    return has_perm(user, Perm.CASES_VIEW) and user.role in SUPERVISORS
+    """The region's supervisors (督办): the county reviewers, the administrator everywhere."""
+    return has_perm(user, Perm.CASES_SUPERVISE)
 
 
 def escalations_for(user, now=None) -> QuerySet[Case]:

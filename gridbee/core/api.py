@@ -7,6 +7,7 @@ from django.db import connection
 from ninja import Router, Schema
 
 from . import heartbeat
+from .authz import Access, needs
 
 log = logging.getLogger(__name__)
 router = Router(tags=["health"])
@@ -30,6 +31,7 @@ class HealthOut(Schema):
         "requests, no worker needed). A database out of reach is a 503."
     ),
 )
+@needs(Access.ANYONE)
 def health(request):
     # A database out of reach raises here: the API's handler answers 503 with Retry-After.
     with connection.cursor() as cursor:

@@ -33,10 +33,12 @@ class Perm(StrEnum):
     CASES_VIEW = "cases:cases:view"
     CASES_TRIAGE = "cases:cases:triage"  # 平急分流, accept, dispatch, verify, merge, split
     CASES_HANDLE = "cases:cases:handle"  # a department signs for, handles, hands back
+    CASES_SUPERVISE = "cases:cases:supervise"  # 督办: the area's escalated and overdue cases
     POINTS_VIEW = "rewards:points:view"  # a county's ledgers, statements, rankings
     POINTS_ADJUST = "rewards:points:adjust"  # corrections to a partner's points
     SHOP_MANAGE = "rewards:shop:manage"  # items, stock, orders of the county's shop
     SHOP_HAND_OVER = "rewards:shop:hand_over"  # a station hands over what was redeemed
+    CASH_VIEW = "rewards:cash:view"  # the area's cash rewards: for who proposes, decides, pays
     CASH_PROPOSE = "rewards:cash:propose"  # 奖补: proposed at verification
     CASH_DECIDE = "rewards:cash:decide"  # approved or refused by the county
     CASH_PAY = "rewards:cash:pay"  # payout lists, marked paid
@@ -59,6 +61,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.TEAMS_VIEW,
             Perm.CASES_VIEW,
             Perm.CASES_TRIAGE,
+            Perm.CASH_VIEW,
             Perm.CASH_PROPOSE,
         }
     ),
@@ -71,9 +74,11 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.PARTNERS_MANAGE,
             Perm.TEAMS_VIEW,
             Perm.CASES_VIEW,
+            Perm.CASES_SUPERVISE,
             Perm.POINTS_VIEW,
             Perm.POINTS_ADJUST,
             Perm.SHOP_MANAGE,
+            Perm.CASH_VIEW,
             Perm.CASH_DECIDE,
             Perm.CASH_PAY,
         }
@@ -109,12 +114,21 @@ class Access(StrEnum):
 
 
 def needs(access: Perm | Access):
-    """Declare what an API operation needs; a permission is checked before the operation
-    runs, so the declared one is the one enforced (the role matrix holds them together)."""
+    """Declare what an API operation needs, directly under its @router decorator; a
+    permission is checked before the operation runs, so the declared one is the one enforced
+    (the role matrix holds them together). `request.user` is who the operation's auth let in:
+    the token's user (TokenAuth sets it) or the session's. functools.wraps leaves the
+    operation's signature and names to Ninja (inspect.signature follows __wrapped__)."""
+    if not isinstance(access, (Perm, Access)):
+        raise TypeError(f"needs() takes a Perm or an Access, not {access!r}")
 
     def declare(view):
         @functools.wraps(view)
         def checked(request, *args, **kwargs):
+            # The operation's auth already refuses anonymous callers; an operation whose auth
+            # was left off must not run for them on the strength of its declaration.
+            if access != Access.ANYONE and not request.user.is_authenticated:
+                raise DomainError(CommonError.NOT_AUTHENTICATED)
             if isinstance(access, Perm):
                 require(request.user, access)
             return view(request, *args, **kwargs)

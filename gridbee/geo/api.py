@@ -1,6 +1,7 @@
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from gridbee.core.authz import Access, needs
 from gridbee.core.numbers import Latitude, Longitude
 from gridbee.core.schemas import ErrorOut
 
@@ -42,6 +43,7 @@ def location_out(location: Location, lat: float, lon: float) -> dict:
     response={200: LocationOut, 400: ErrorOut},
     summary="Route a point to its grid (or the smallest region containing it)",
 )
+@needs(Access.ANYONE)
 def locate(request, params: Query[LocateQuery]):
     lat, lon = routing.to_wgs84(params.lat, params.lon, params.crs)
     return location_out(routing.locate(lat, lon), lat, lon)
@@ -52,6 +54,7 @@ def locate(request, params: Query[LocateQuery]):
     response={200: FeatureCollectionOut, 400: ErrorOut},
     summary="Grids meeting a bounding box, as GeoJSON",
 )
+@needs(Access.ANYONE)
 def grids(
     request,
     bbox: str = Query(

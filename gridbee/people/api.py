@@ -4,13 +4,13 @@ authorize, call an action or a scoped query, and present."""
 from django.db.models import Prefetch
 from ninja import Router, Status
 
-from gridbee.core.authz import Perm
+from gridbee.core.authz import Access, Perm, needs
 from gridbee.core.errors import CommonError, DomainError
 from gridbee.core.schemas import ErrorOut
 
 from . import actions, presenters
 from .addresses import client_address
-from .auth import LOGGED_IN, require
+from .auth import LOGGED_IN
 from .choices import ApplicationAction, PartnerAction
 from .errors import PeopleError
 from .models import Application, Certificate, Partner, TeamMember
@@ -46,6 +46,7 @@ def _partners(user):
 
 
 @router.post("/auth/token", response={200: TokenOut, **ERRORS, 429: ErrorOut}, auth=None)
+@needs(Access.ANYONE)
 def create_token(request, body: TokenIn):
     """Log in from a mobile client; send the token as `Authorization: Bearer <token>`."""
     raw, token = actions.issue_token(request, body.mobile, body.password)
@@ -53,6 +54,7 @@ def create_token(request, body: TokenIn):
 
 
 @router.delete("/auth/token", response={204: None, **ERRORS}, auth=LOGGED_IN)
+@needs(Access.SIGNED_IN)
 def delete_token(request):
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
@@ -64,6 +66,7 @@ def delete_token(request):
 
 
 @router.get("/me", response={200: MeOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Access.SIGNED_IN)
 def me(request):
     user = request.user
     partner = partner_of(user)
@@ -80,6 +83,7 @@ def me(request):
 
 
 @router.put("/me/grids", response={200: list[str], **ERRORS}, auth=LOGGED_IN)
+@needs(Access.SIGNED_IN)
 def bind_my_grids(request, body: BindingsIn):
     """Bind yourself to one or two grids near where you work (就近绑定)."""
     partner = partner_of(request.user)
@@ -97,6 +101,7 @@ def bind_my_grids(request, body: BindingsIn):
     response={201: ApplicationCreatedOut, **ERRORS, 429: ErrorOut},
     auth=None,
 )
+@needs(Access.ANYONE)
 def apply(request, body: ApplicationIn):
     """Apply to become a partner (个人自愿). No account needed; keep the status token."""
     application = actions.submit_application(**body.dict(), address=client_address(request))
@@ -104,6 +109,7 @@ def apply(request, body: ApplicationIn):
 
 
 @router.get("/enrolment/status/{token}", response={200: ApplicationStatusOut, **ERRORS}, auth=None)
+@needs(Access.ANYONE)
 def application_status(request, token: str):
     """The applicant's own view, through the secret link given at application."""
     application = get_visible(Application.objects.select_related("station"), _pk_for_token(token))
@@ -132,8 +138,8 @@ def _applications(user):
 @router.get(
     "/enrolment/applications", response={200: list[ApplicationOut], **ERRORS}, auth=LOGGED_IN
 )
+@needs(Perm.APPLICATIONS_VIEW)
 def list_applications(request, status: str | None = None):
-    require(request, Perm.APPLICATIONS_VIEW)
     applications = _applications(request.user)
     if status:
         applications = applications.filter(status=status)
@@ -145,15 +151,14 @@ def list_applications(request, status: str | None = None):
     response={200: ApplicationOut, **ERRORS},
     auth=LOGGED_IN,
 )
+@needs(Perm.APPLICATIONS_VIEW)
 def get_application(request, application_id: int):
-    require(request, Perm.APPLICATIONS_VIEW)
     application = get_visible(_applications(request.user), application_id)
     return presenters.application_out(request.user, application)
 
 
 def _decide(action: str):
     def handler(request, application_id: int, body: DecisionIn):
-        require(request, Perm.APPLICATIONS_VIEW)
         actions.act_on_application(application_id, action, actor=request.user, note=body.note)
         application = get_visible(_applications(request.user), application_id)
         return presenters.application_out(request.user, application)
@@ -178,15 +183,15 @@ for _action in (
         f"/enrolment/applications/{{application_id}}/{_action}",
         response={200: ApplicationOut, **ERRORS},
         auth=LOGGED_IN,
-    )(_decide(_action))
+    )(needs(actions.enrolment.TRANSITIONS[_action].perm)(_decide(_action)))
 
 
 # --- partners -------------------------------------------------------------------------------
 
 
 @router.get("/partners", response={200: list[PartnerOut], **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.PARTNERS_VIEW)
 def list_partners(request, status: str | None = None):
-    require(request, Perm.PARTNERS_VIEW)
     partners = _partners(request.user)
     if status:
         partners = partners.filter(status=status)
@@ -194,15 +199,14 @@ def list_partners(request, status: str | None = None):
 
 
 @router.get("/partners/{partner_id}", response={200: PartnerDetailOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.PARTNERS_VIEW)
 def get_partner(request, partner_id: int):
-    require(request, Perm.PARTNERS_VIEW)
     partner = get_visible(_partners(request.user).prefetch_related("events__actor"), partner_id)
     return presenters.partner_out(request.user, partner, events=True)
 
 
 def _change(action: str):
     def handler(request, partner_id: int, body: StatusChangeIn):
-        require(request, Perm.PARTNERS_VIEW)
         actions.change_partner_status(
             partner_id, action, actor=request.user, reason=body.reason, note=body.note
         )
@@ -219,7 +223,7 @@ for _action in (PartnerAction.SUSPEND, PartnerAction.REVOKE, PartnerAction.REINS
         f"/partners/{{partner_id}}/{_action}",
         response={200: PartnerDetailOut, **ERRORS},
         auth=LOGGED_IN,
-    )(_change(_action))
+    )(needs(Perm.PARTNERS_MANAGE)(_change(_action)))
 
 
 # --- teams ----------------------------------------------------------------------------------
@@ -254,14 +258,14 @@ def _team_out(team) -> dict:
 
 
 @router.get("/teams", response={200: list[TeamOut], **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.TEAMS_VIEW)
 def list_teams(request):
-    require(request, Perm.TEAMS_VIEW)
     return [_team_out(t) for t in _teams(request.user)]
 
 
 @router.get("/teams/{team_id}", response={200: TeamOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.TEAMS_VIEW)
 def get_team(request, team_id: int):
-    require(request, Perm.TEAMS_VIEW)
     return _team_out(get_visible(_teams(request.user), team_id))
 
 
@@ -269,6 +273,7 @@ def get_team(request, team_id: int):
 
 
 @router.get("/certificates/{token}", response={200: VerificationOut, 404: ErrorOut}, auth=None)
+@needs(Access.ANYONE)
 def verify_certificate(request, token: str):
     """What anyone scanning the QR code may know: masked name, industry, county, status."""
     certificate = (

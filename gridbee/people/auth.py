@@ -1,10 +1,7 @@
 """Who is calling the API: a mobile client with a bearer token, or the web with its session
-(and CSRF on writes). Each operation then names the one permission it needs."""
+(and CSRF on writes). Each operation then declares what it needs (core.authz.needs)."""
 
 from ninja.security import HttpBearer, SessionAuth
-
-from gridbee.core.authz import Perm, has_perm
-from gridbee.core.errors import CommonError, DomainError
 
 from .actions.auth import user_for_token
 
@@ -31,8 +28,3 @@ class ActiveSessionAuth(SessionAuth):
 
 
 LOGGED_IN = [TokenAuth(), ActiveSessionAuth()]
-
-
-def require(request, perm: Perm) -> None:
-    if not has_perm(request.user, perm):
-        raise DomainError(CommonError.FORBIDDEN)

@@ -8,6 +8,7 @@ from ninja.files import UploadedFile
 
 from gridbee.cases.errors import EvidenceError
 from gridbee.cases.models import Category
+from gridbee.core.authz import Access, needs
 from gridbee.core.errors import DomainError
 from gridbee.core.media import read_upload
 from gridbee.core.numbers import AccuracyM, Latitude, Longitude
@@ -27,6 +28,7 @@ ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 413, 422), ErrorOut)
 @router.post(
     "/reports", response={200: ReportAnswerOut, 201: ReportAnswerOut, **ERRORS}, auth=LOGGED_IN
 )
+@needs(Access.SIGNED_IN)
 def create_report(
     request,
     category: Form[str],
@@ -62,6 +64,7 @@ def create_report(
 
 
 @router.get("/reports/mine", response={200: list[MyReportOut], **ERRORS}, auth=LOGGED_IN)
+@needs(Access.SIGNED_IN)
 def list_my_reports(request, limit: int = Query(50, ge=1, le=200)):
     reports = queries.my_reports(request.user).prefetch_related("photos")[:limit]
     return [
@@ -83,6 +86,7 @@ def list_my_reports(request, limit: int = Query(50, ge=1, le=200)):
 
 
 @router.get("/categories", response=list[CategoryOut], auth=None)
+@needs(Access.ANYONE)
 def list_categories(request):
     return list(Category.objects.filter(active=True))
 
@@ -93,6 +97,7 @@ def list_categories(request):
     auth=LOGGED_IN,
     openapi_extra={"responses": {200: {"content": {"image/jpeg": {}}}}},
 )
+@needs(Access.SIGNED_IN)
 def get_photo(request, photo_id: int, thumbnail: bool = False):
     """A report photo (JPEG, metadata stripped), for its reporter and for staff of its case."""
     photo = queries.visible_photo(request.user, photo_id)

@@ -24,7 +24,6 @@ GRADES = (1, 2, 3, 4)
 # 逐级核实审批后: a reward is proposed (and approved, and paid) only for a case that passed
 # verification, i.e. closed; a case reopened or sent back for rework waits for the next one.
 PROPOSABLE_STATUSES = (CaseStatus.CLOSED,)
-CASH_PERMS = (Perm.CASH_PROPOSE, Perm.CASH_DECIDE, Perm.CASH_PAY)
 # What a partner sees of their rewards: proposals and refusals stay internal deliberation.
 PARTNER_STATUSES = (CashRewardStatus.APPROVED, CashRewardStatus.PAID)
 # 首报 of an emergency: the reports the issue asks to reward above all.
@@ -66,7 +65,8 @@ PAYABLE = Q(partner__status=PartnerStatus.ACTIVE, case__status=CaseStatus.CLOSED
 
 
 def handles_cash(user) -> bool:
-    return any(has_perm(user, perm) for perm in CASH_PERMS)
+    """Operators follow their proposals; reviewers decide and pay."""
+    return has_perm(user, Perm.CASH_VIEW)
 
 
 def rewards_for(user) -> QuerySet[CashReward]:

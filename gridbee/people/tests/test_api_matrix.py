@@ -7,10 +7,13 @@ import io
 
 import pytest
 from django.test import Client
+from ninja.utils import normalize_path
 
 from gridbee.api import api
 from gridbee.cases import workflow
+from gridbee.cases.kinds import REPORTER
 from gridbee.cases.models import Case, CaseEvent, Photo
+from gridbee.core.authz import Access, Perm, has_perm
 from gridbee.geo.tests import layers
 from gridbee.people import actions
 from gridbee.people.models import (
@@ -149,25 +152,25 @@ OPS = {
     "recommend": Op(
         "POST",
         "/api/enrolment/applications/{submitted}/recommend",
-        {**only(200, ["station", "admin"]), **only(404, FAR)},
+        {**only(200, ["station", "admin"]), "far_station": 404},
         body={"note": ""},
     ),
     "decline": Op(
         "POST",
         "/api/enrolment/applications/{submitted}/decline",
-        {**only(200, ["station", "admin"]), **only(404, FAR)},
+        {**only(200, ["station", "admin"]), "far_station": 404},
         body={"note": "不是本站员工"},
     ),
     "approve": Op(
         "POST",
         "/api/enrolment/applications/{recommended}/approve",
-        {**only(200, ["reviewer", "admin"]), **only(404, FAR)},
+        {**only(200, ["reviewer", "admin"]), "far_reviewer": 404},
         body={"note": ""},
     ),
     "reject": Op(
         "POST",
         "/api/enrolment/applications/{recommended}/reject",
-        {**only(200, ["reviewer", "admin"]), **only(404, FAR)},
+        {**only(200, ["reviewer", "admin"]), "far_reviewer": 404},
         body={"note": "材料不全"},
     ),
     "partners": Op(
@@ -186,19 +189,19 @@ OPS = {
     "suspend": Op(
         "POST",
         "/api/partners/{partner}/suspend",
-        {**only(200, ["reviewer", "admin"]), **only(404, FAR)},
+        {**only(200, ["reviewer", "admin"]), "far_reviewer": 404},
         body={"reason": "inactivity", "note": ""},
     ),
     "revoke": Op(
         "POST",
         "/api/partners/{partner}/revoke",
-        {**only(200, ["reviewer", "admin"]), **only(404, FAR)},
+        {**only(200, ["reviewer", "admin"]), "far_reviewer": 404},
         body={"reason": "false_reports", "note": "三次虚假上报"},
     ),
     "reinstate": Op(
         "POST",
         "/api/partners/{partner}/reinstate",
-        {**only(200, ["reviewer", "admin"]), **only(404, FAR)},
+        {**only(200, ["reviewer", "admin"]), "far_reviewer": 404},
         body={"reason": "reviewed", "note": ""},
         prepare=lambda c: actions.change_partner_status(
             c.partner.pk, "suspend", actor=c.reviewer, reason="inactivity"
@@ -259,21 +262,21 @@ OPS = {
     "emergency": Op(
         "POST",
         "/api/cases/{case}/emergency",
-        {**only(200, ["operator", "admin"]), **only(404, ["department", "far_reviewer"])},
+        only(200, ["operator", "admin"]),
         body={"note": "有人被困"},
         prepare=cases,
     ),
     "merge": Op(
         "POST",
         "/api/cases/{case}/merge",
-        {**only(200, ["operator", "admin"]), **only(404, ["department", "far_reviewer"])},
+        only(200, ["operator", "admin"]),
         body=lambda c: {"source_ids": [c.other_case], "note": ""},
         prepare=cases,
     ),
     "split": Op(
         "POST",
         "/api/cases/{case}/split",
-        {**only(200, ["operator", "admin"]), **only(404, ["department", "far_reviewer"])},
+        only(200, ["operator", "admin"]),
         body=lambda c: {"report_ids": [c.second_report], "note": ""},
         prepare=cases,
     ),
@@ -419,6 +422,14 @@ for _part in REWARDS_MATRICES:
     PATH_PARAMETERS.update(getattr(_part, "PATH_PARAMETERS", {}))
 
 
+def schema_key(op: Op) -> tuple[str, str]:
+    """The operation a row calls, as the OpenAPI schema names it: (method, path)."""
+    path = op.path.split("?")[0]
+    for ours, theirs in PATH_PARAMETERS.items():
+        path = path.replace(ours, theirs)
+    return op.method, path
+
+
 def test_the_matrix_covers_every_operation_of_the_api():
     schema = api.get_openapi_schema()
     documented = {
@@ -426,10 +437,74 @@ def test_the_matrix_covers_every_operation_of_the_api():
         for path, operations in schema["paths"].items()
         for method in operations
     }
-    covered = set()
-    for op in OPS.values():
-        path = op.path.split("?")[0]
-        for ours, theirs in PATH_PARAMETERS.items():
-            path = path.replace(ours, theirs)
-        covered.add((op.method, path))
-    assert documented == covered
+    assert documented == {schema_key(op) for op in OPS.values()}
+
+
+def api_operations():
+    """(method, path, view) for every operation of the API, the view being the function its
+    router registered. The schema binds the routers; then api._routers (kept by Ninja for
+    this) lists every router, nested ones too, with its whole prefix."""
+    paths = api.get_openapi_schema()["paths"]
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            full = normalize_path("/".join(("/api", prefix, path)))
+            assert full in paths, full
+            for operation in path_view.operations:
+                for method in operation.methods:
+                    yield method, full, operation.view_func
+
+
+def needed(access, op: Op):
+    """The permission a row's caller needs: the declared one, or for BY_STEP the one the step
+    table gives the row's step (the last part of its path); None when no permission decides."""
+    if access == Access.BY_STEP:
+        who = workflow.STEPS[op.path.split("?")[0].rsplit("/", 1)[-1]].who
+        return None if who == REPORTER else who
+    return access if isinstance(access, Perm) else None
+
+
+def disagreements(access, op: Op, county) -> list[str]:
+    """Where a row of the matrix contradicts what its operation declares. A declared Perm is
+    checked before the handler runs: a logged-in role without it gets 403, nothing else; a
+    role holding it is never refused for want of it (other answers stay the handler's: 200,
+    or 404 where its rows are out of the caller's reach). A step's permission is checked after
+    the case is found among those the caller may see: without it, 403 or 404 ("not yours").
+    Only ANYONE is open to anonymous callers."""
+    found = []
+    if (op.expected("anonymous") == 401) == (access == Access.ANYONE):
+        found.append(f"anonymous {op.expected('anonymous')} but declared {access}")
+    perm = needed(access, op)
+    for role in LOGGED_IN:
+        expected = op.expected(role)
+        if perm is None:
+            if expected == 401:
+                found.append(f"{role} logged in but {expected}")
+        elif has_perm(county.users[role], perm):
+            if expected == 403:
+                found.append(f"{role} holds {perm.value} but 403")
+        elif expected not in ({403, 404} if access == Access.BY_STEP else {403}):
+            found.append(f"{role} lacks {perm.value} but {expected}")
+    return found
+
+
+def test_every_operation_declares_what_it_needs_and_the_matrix_agrees(county):
+    """Each operation declares one Perm or Access (@needs, directly under its @router
+    decorator), and every row of the matrix for it answers as the declaration says; the
+    matrix above checks the rows against the real answers, so declared = enforced."""
+    rows = {}
+    for name, op in OPS.items():
+        rows.setdefault(schema_key(op), []).append(name)
+    problems, seen = [], 0
+    for method, path, view in api_operations():
+        seen += 1
+        access = getattr(view, "access", None)
+        if access is None:
+            problems.append(f"{method} {path}: no @needs(...) under its @router decorator")
+            continue
+        if hasattr(getattr(view, "__wrapped__", None), "access"):
+            problems.append(f"{method} {path}: more than one @needs(...)")
+        for name in rows.get((method, path), []):
+            found = disagreements(access, OPS[name], county)
+            problems += [f"{method} {path} ({name}): {d}" for d in found]
+    assert seen == len(rows), "every operation of the schema was walked"
+    assert not problems, "\n".join(problems)

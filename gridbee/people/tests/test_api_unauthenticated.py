@@ -8,10 +8,9 @@ as a browser or a phone meets the server."""
 import io
 
 import pytest
-from django.test import Client, RequestFactory
+from django.test import Client
 
 from gridbee.geo.tests import layers
-from gridbee.people.actions.auth import issue_token
 from gridbee.reports.actions import ensure_default_categories
 from gridbee.reports.tests import images
 
@@ -59,9 +58,9 @@ def test_a_logged_in_caller_without_the_permission_still_gets_403(county):
     )
     assert answer.status_code == 403 and answer.json()["code"] == "auth.forbidden"
     assert "WWW-Authenticate" not in answer
-    token, _ = issue_token(
-        RequestFactory().post("/api/auth/token"), county.partner_user.mobile, fixture.PASSWORD
-    )
+    login = {"mobile": county.partner_user.mobile, "password": fixture.PASSWORD}
+    issued = guarded().post("/api/auth/token", login, content_type="application/json")
+    token = issued.json()["token"]
     answer = guarded().post(
         recommend, {}, content_type="application/json", headers={"Authorization": f"Bearer {token}"}
     )

@@ -82,3 +82,21 @@ def test_one_address_cannot_flood_the_application_form(county, settings):
     ]
     assert codes[:-1] == ["people.invalid_id_number"] * throttle.APPLICATIONS_PER_HOUR
     assert codes[-1] == "auth.throttled"
+
+
+def test_a_declared_permission_is_the_bearer_tokens_user_s_not_the_session_s(county):
+    """A phone's token speaks for its user, even from a client with a session of another: the
+    permission an operation declares is checked on whom its auth let in."""
+    station = Client()
+    station.force_login(county.station_user)
+    partner_token = token_for(Client()).json()["token"]
+    as_partner = {"authorization": f"Bearer {partner_token}"}
+    assert station.get("/api/enrolment/applications").status_code == 200
+    assert station.get("/api/enrolment/applications", headers=as_partner).status_code == 403
+
+    partner = Client()
+    partner.force_login(county.partner_user)
+    station_token = token_for(Client(), mobile=county.station_user.mobile).json()["token"]
+    as_station = {"authorization": f"Bearer {station_token}"}
+    assert partner.get("/api/enrolment/applications").status_code == 403
+    assert partner.get("/api/enrolment/applications", headers=as_station).status_code == 200

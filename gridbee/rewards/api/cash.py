@@ -2,22 +2,29 @@
 list (JSON, XLSX, CSV) is paid and marked paid; a partner sees their own approved and paid
 rewards. Amounts are integers in fen, with the yuan as text beside them."""
 
-import datetime
 from typing import Literal
 
 from django.http import HttpResponse
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
-from gridbee.core.authz import Perm
-from gridbee.core.errors import CommonError, DomainError
-from gridbee.core.schemas import ErrorOut, Id
-from gridbee.people.auth import LOGGED_IN, require
+from gridbee.core.authz import Access, Perm, needs
+from gridbee.core.schemas import ErrorOut
+from gridbee.people.auth import LOGGED_IN
 
 from .. import cash_queries, payouts, periods
 from ..actions import cash as actions
 from ..choices import CashRewardStatus
 from ..models import CashReward
 from ..money import yuan
+from ..schemas import (
+    CashRewardOut,
+    DecideIn,
+    MyCashRewardOut,
+    PaidIn,
+    PaidOut,
+    PayoutOut,
+    ProposeIn,
+)
 
 router = Router(tags=["rewards"])
 ERRORS = dict.fromkeys((400, 401, 403, 404, 409), ErrorOut)
@@ -25,102 +32,6 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
-
-
-class ProposeIn(Schema):
-    report_id: int
-    grade: int  # 1–4; the amount comes from the county's grades
-    reason: str = ""
-
-
-class DecideIn(Schema):
-    approve: bool
-    note: str = ""  # required to refuse
-
-
-class PaidIn(Schema):
-    reward_ids: list[Id]
-    reference: str = ""  # the transfer or voucher number
-
-
-class CashRewardOut(Schema):
-    id: int
-    report_id: int
-    case_id: int
-    partner_id: int
-    partner_name: str
-    county: str
-    grade: int
-    amount_fen: int
-    amount_yuan: str
-    status: str
-    priority: bool  # the first report of an emergency
-    reason: str
-    proposed_by: str
-    proposed_at: datetime.datetime
-    decided_by: str | None
-    decided_at: datetime.datetime | None
-    decision_note: str
-    paid_by: str | None
-    paid_at: datetime.datetime | None
-    paid_reference: str
-    held: str | None  # why it cannot be paid now (HoldReason), or null
-    held_reason: str
-    returned_at: datetime.datetime | None  # back to review: the case was reopened or reworked
-    return_note: str
-
-
-class MyCashRewardOut(Schema):
-    id: int
-    case_id: int
-    grade: int
-    amount_fen: int
-    amount_yuan: str
-    status: str
-    approved_at: datetime.datetime | None
-    paid_at: datetime.datetime | None
-    paid_reference: str
-
-
-class PayoutRowOut(Schema):
-    reward_id: int
-    partner_name: str
-    mobile: str
-    id_number: str
-    station: str
-    case_id: int
-    grade: int
-    amount_yuan: str
-    amount_fen: int
-    proposed_on: datetime.date
-    approved_on: datetime.date | None
-    approved_by: str
-
-
-class HeldOut(Schema):
-    reward_id: int
-    case_id: int
-    partner_name: str
-    amount_fen: int
-    held: str
-    held_reason: str
-
-
-class PayoutOut(Schema):
-    month: str | None
-    count: int
-    total_fen: int
-    total_yuan: str
-    rows: list[PayoutRowOut]
-    held: list[HeldOut]  # approved but left off the list, with why
-
-
-class PaidOut(Schema):
-    reference: str
-    count: int
-    total_fen: int
-    total_yuan: str
-    rewards: list[CashRewardOut]
 
 
 def reward_out(r: CashReward) -> dict:
@@ -165,33 +76,27 @@ def held_out(r: CashReward) -> dict:
     }
 
 
-def _require_cash(request) -> None:
-    """Any of the cash permissions: operators follow their proposals, reviewers decide and pay."""
-    if not cash_queries.handles_cash(request.user):
-        raise DomainError(CommonError.FORBIDDEN)
-
-
 def _fresh(user, pk: int) -> dict:
     return reward_out(cash_queries.visible_reward(user, pk))
 
 
 @router.post("/cash-rewards", response={201: CashRewardOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.CASH_PROPOSE)
 def propose(request, body: ProposeIn):
     """Propose a cash reward (奖补) of grade 1–4 for a report of a closed (verified) case in
     your area, within the county's rule (by default the first report of an emergency; 409
     rewards.not_for_cash otherwise). One per report: a second proposal answers 409."""
-    require(request, Perm.CASH_PROPOSE)
     reward = actions.propose(body.report_id, body.grade, body.reason, actor=request.user)
     return Status(201, _fresh(request.user, reward.pk))
 
 
 @router.get("/cash-rewards", response={200: list[CashRewardOut], **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.CASH_VIEW)
 def list_rewards(
     request, status: CashRewardStatus | None = None, month: str | None = None, limit: int = 200
 ):
     """The cash rewards of your area, filtered by status and by the month proposed (YYYY-MM);
     proposals come the first report of an emergency first, then the oldest."""
-    _require_cash(request)
     rewards = cash_queries.listed(
         request.user, status=status or "", month=periods.parse_month(month)
     )
@@ -199,28 +104,28 @@ def list_rewards(
 
 
 @router.get("/cash-rewards/{reward_id}", response={200: CashRewardOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.CASH_VIEW)
 def get_reward(request, reward_id: int):
-    _require_cash(request)
     return _fresh(request.user, reward_id)
 
 
 @router.post(
     "/cash-rewards/{reward_id}/decide", response={200: CashRewardOut, **ERRORS}, auth=LOGGED_IN
 )
+@needs(Perm.CASH_DECIDE)
 def decide(request, reward_id: int, body: DecideIn):
     """Approve or refuse a proposal (county reviewer); refusing needs a note. The reporter is
     told when it is approved."""
-    require(request, Perm.CASH_DECIDE)
     actions.decide(reward_id, body.approve, body.note, actor=request.user)
     return _fresh(request.user, reward_id)
 
 
 @router.get("/cash-payouts", response={200: PayoutOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.CASH_PAY)
 def payout_list(request, month: str | None = None):
     """The payout list: approved rewards not yet paid, optionally those approved in a month.
     Rewards held back (partner suspended or revoked, case open again) are not on it; `held`
     lists them with why."""
-    require(request, Perm.CASH_PAY)
     chosen = periods.parse_month(month)
     rows = payouts.rows(cash_queries.payable(request.user, chosen))
     held = [held_out(r) for r in cash_queries.held(request.user, chosen)[:500]]
@@ -229,9 +134,9 @@ def payout_list(request, month: str | None = None):
 
 
 @router.get("/cash-payouts/export", response={200: None, **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.CASH_PAY)
 def payout_export(request, format: Literal["xlsx", "csv"] = "xlsx", month: str | None = None):
     """The payout list as a file for the finance office: XLSX, or CSV in UTF-8 with a BOM."""
-    require(request, Perm.CASH_PAY)
     chosen = periods.parse_month(month)
     rows = payouts.rows(cash_queries.payable(request.user, chosen))
     county = request.user.region_id or ""
@@ -247,12 +152,10 @@ def payout_export(request, format: Literal["xlsx", "csv"] = "xlsx", month: str |
 
 
 @router.post("/cash-payouts/paid", response={200: PaidOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.CASH_PAY)
 def mark_paid(request, body: PaidIn):
     """Mark approved rewards paid with the payment reference: all of them, or none when one is
-    not yours or not approved, or (403 `rewards.same_approver`, `details.reward_ids`) when you
-    approved one yourself and the county's rules want another person to pay it. Each reporter
-    is told."""
-    require(request, Perm.CASH_PAY)
+    not yours or not approved. Each reporter is told."""
     paid = actions.mark_paid(body.reward_ids, body.reference, actor=request.user)
     rewards = cash_queries.rewards_for(request.user).filter(pk__in=[r.pk for r in paid])
     total = sum(r.amount_fen for r in paid)
@@ -266,6 +169,7 @@ def mark_paid(request, body: PaidIn):
 
 
 @router.get("/me/cash-rewards", response={200: list[MyCashRewardOut], **ERRORS}, auth=LOGGED_IN)
+@needs(Access.SIGNED_IN)
 def my_rewards(request):
     """Your own cash rewards, once approved: the amount, and when and how they were paid."""
     return [

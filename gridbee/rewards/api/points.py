@@ -3,118 +3,36 @@ rankings of a county or a team and the honours export; for the county, a partner
 corrections and the partners proposed for suspension. Handlers parse, authorize, call an
 action or a scoped query, and present."""
 
-import datetime
 import math
 
 from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from ninja import Query, Router, Status
 
-from gridbee.core.authz import Perm
+from gridbee.core.authz import Access, Perm, needs, require
 from gridbee.core.errors import DomainError
 from gridbee.core.schemas import ErrorOut
-from gridbee.people.auth import LOGGED_IN, require
+from gridbee.people.auth import LOGGED_IN
 
 from .. import ledger, periods, queries, rankings
 from ..actions import earning
 from ..errors import RewardsError
 from ..models import PointsEntry, SuspensionProposal
+from ..schemas import (
+    AdjustmentIn,
+    CheckInOut,
+    DismissIn,
+    EntryOut,
+    EntryPageOut,
+    MyPointsOut,
+    ProposalOut,
+    RankingOut,
+    StatementOut,
+)
 
 router = Router(tags=["rewards"])
 ERRORS = dict.fromkeys((400, 401, 403, 404, 409), ErrorOut)
 PAGE_SIZE = 50
-
-
-class EntryOut(Schema):
-    id: int
-    amount: int
-    kind: str
-    balance_after: int
-    day: datetime.date
-    at: datetime.datetime
-    case_id: int | None
-    report_id: int | None
-    order_id: int | None
-    note: str
-
-
-class EntryPageOut(Schema):
-    partner_id: int
-    balance: int
-    count: int
-    page: int
-    pages: int
-    items: list[EntryOut]
-
-
-class StatementOut(Schema):
-    partner_id: int
-    month: str = Field(description="YYYY-MM")
-    opening: int
-    earned: int
-    spent: int
-    closing: int
-    by_kind: dict[str, int]
-
-
-class RankOut(Schema):
-    rank: int
-    of: int
-    points: int
-    verified_reports: int
-    first_reports: int
-
-
-class MyPointsOut(Schema):
-    balance: int
-    checked_in_today: bool
-    this_month: StatementOut
-    county_rank: RankOut | None
-    team_rank: RankOut | None
-
-
-class CheckInOut(Schema):
-    new: bool = Field(description="False when already checked in today")
-    points: int = Field(description="What today's check-in earned (0 at the daily cap)")
-    balance: int
-
-
-class RankRowOut(Schema):
-    rank: int
-    partner_id: int | None = Field(description="Empty for others' rows shown to a partner")
-    name: str = Field(description="Masked for others' rows shown to a partner")
-    station: str
-    team: str
-    points: int
-    verified_reports: int
-    first_reports: int
-    is_me: bool
-
-
-class RankingOut(Schema):
-    period: str
-    start: datetime.date
-    end: datetime.date = Field(description="The first day after the period")
-    metric: str
-    rows: list[RankRowOut]
-
-
-class AdjustmentIn(Schema):
-    amount: int = Field(ge=-100_000, le=100_000, description="Points to add (or take, < 0)")
-    note: str = Field(max_length=200)
-
-
-class ProposalOut(Schema):
-    id: int
-    partner_id: int
-    partner_name: str
-    false_reports: int
-    created_at: datetime.datetime
-
-
-class DismissIn(Schema):
-    note: str = Field(max_length=300)
 
 
 def entry_out(entry: PointsEntry) -> dict:
@@ -161,18 +79,21 @@ def my_standing(partner) -> dict:
 
 
 @router.get("/points/me", response={200: MyPointsOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Access.SIGNED_IN)
 def my_points(request):
     """The partner's points card: balance, today's check-in, this month, rank in county and team."""
     return my_standing(queries.my_partner(request.user))
 
 
 @router.get("/points/me/entries", response={200: EntryPageOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Access.SIGNED_IN)
 def my_entries(request, page: int = Query(1, ge=1, le=100_000)):
     """The partner's ledger (积分流水), newest first, 50 a page."""
     return _page(queries.my_partner(request.user), page)
 
 
 @router.get("/points/me/statements", response={200: list[StatementOut], **ERRORS}, auth=LOGGED_IN)
+@needs(Access.SIGNED_IN)
 def my_statements(request):
     """Monthly statements (一月一统计) of months that are over, newest first."""
     partner = queries.my_partner(request.user)
@@ -180,6 +101,7 @@ def my_statements(request):
 
 
 @router.post("/points/check-in", response={200: CheckInOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Access.SIGNED_IN)
 def check_in(request):
     """每日打卡: once a day; pressing again answers the same with `new` false."""
     partner = queries.my_partner(request.user)
@@ -211,6 +133,7 @@ def _ranking_out(request, period, rows, metric) -> dict:
 
 
 @router.get("/points/rankings", response={200: RankingOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Access.SIGNED_IN)
 def county_ranking(
     request,
     period: str = Query(
@@ -228,6 +151,7 @@ def county_ranking(
 
 
 @router.get("/points/teams/{team_id}/ranking", response={200: RankingOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Access.SIGNED_IN)
 def team_ranking(
     request,
     team_id: int,
@@ -242,7 +166,6 @@ def team_ranking(
 
 
 def _honours(request, period: str, metric: str, county: str):
-    require(request, Perm.POINTS_VIEW)
     region = queries.ranking_region(request.user, county)
     chosen = rankings.parse_period(period or str(timezone.localdate().year))
     return chosen, rankings.ranking(chosen, region=region, metric=metric)
@@ -255,6 +178,7 @@ def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
 
 
 @router.get("/points/honours.csv", response={200: None, **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.POINTS_VIEW)
 def honours_csv(
     request,
     period: str = Query("", max_length=7, description="Empty: this year"),
@@ -271,6 +195,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("/points/honours.xlsx", response={200: None, **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.POINTS_VIEW)
 def honours_xlsx(
     request,
     period: str = Query("", max_length=7, description="Empty: this year"),
@@ -284,13 +209,14 @@ def honours_xlsx(
 
 
 @router.get("/points/statements", response={200: list[StatementOut], **ERRORS}, auth=LOGGED_IN)
+@needs(Access.SIGNED_IN)
 def county_statements(request, month: str = Query(..., max_length=7, description="YYYY-MM")):
     """The county's statements of a month (staff with POINTS_VIEW); a partner gets their own."""
     first = periods.parse_month(month)
     if first is None:
         raise DomainError(RewardsError.INVALID_MONTH)
     if queries.partner_of(request.user) is None:
-        require(request, Perm.POINTS_VIEW)
+        require(request.user, Perm.POINTS_VIEW)
     rows = queries.statements_for(request.user).filter(month=first).order_by("partner_id")
     return [statement_out(s.partner_id, s) for s in rows[:5000]]
 
@@ -298,9 +224,9 @@ def county_statements(request, month: str = Query(..., max_length=7, description
 @router.get(
     "/points/partners/{partner_id}/entries", response={200: EntryPageOut, **ERRORS}, auth=LOGGED_IN
 )
+@needs(Perm.POINTS_VIEW)
 def partner_entries(request, partner_id: int, page: int = Query(1, ge=1, le=100_000)):
     """A partner's ledger, for the county (POINTS_VIEW)."""
-    require(request, Perm.POINTS_VIEW)
     return _page(queries.visible_partner(request.user, partner_id), page)
 
 
@@ -309,9 +235,9 @@ def partner_entries(request, partner_id: int, page: int = Query(1, ge=1, le=100_
     response={201: EntryOut, **ERRORS},
     auth=LOGGED_IN,
 )
+@needs(Perm.POINTS_ADJUST)
 def adjust(request, partner_id: int, body: AdjustmentIn):
     """A correction (更正): a new entry with a note, never an edit; the balance stays ≥ 0."""
-    require(request, Perm.POINTS_ADJUST)
     partner = queries.visible_partner(request.user, partner_id)
     entry = ledger.adjust(partner, body.amount, actor=request.user, note=body.note)
     return Status(201, entry_out(entry))
@@ -330,10 +256,10 @@ def proposal_out(proposal: SuspensionProposal) -> dict:
 @router.get(
     "/points/suspension-proposals", response={200: list[ProposalOut], **ERRORS}, auth=LOGGED_IN
 )
+@needs(Perm.PARTNERS_MANAGE)
 def suspension_proposals(request):
     """Partners proposed for suspension after repeated false reports, still waiting. Suspend
     them with POST /partners/{id}/suspend (reason false_reports), or dismiss the proposal."""
-    require(request, Perm.PARTNERS_MANAGE)
     pending = earning.pending_proposals().filter(
         pk__in=queries.proposals_for(request.user).values("pk")
     )
@@ -345,8 +271,8 @@ def suspension_proposals(request):
     response={200: ProposalOut, **ERRORS},
     auth=LOGGED_IN,
 )
+@needs(Perm.PARTNERS_MANAGE)
 def dismiss_proposal(request, proposal_id: int, body: DismissIn):
     """The reviewer decides not to suspend, saying why."""
-    require(request, Perm.PARTNERS_MANAGE)
     proposal = earning.dismiss_proposal(proposal_id, actor=request.user, note=body.note)
     return proposal_out(proposal)

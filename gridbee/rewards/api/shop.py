@@ -1,14 +1,13 @@
 """The points shop over JSON (积分超市): a partner's shop and orders, a station's pickups, a
 county's order list. Handlers parse, authorize, call an action or a scoped query, present."""
 
-import datetime
 from dataclasses import asdict
 
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
-from gridbee.core.authz import Perm
+from gridbee.core.authz import Access, Perm, needs
 from gridbee.core.schemas import ErrorOut
-from gridbee.people.auth import LOGGED_IN, require
+from gridbee.people.auth import LOGGED_IN
 from gridbee.people.privacy import partner_contact
 from gridbee.people.validators import mask_mobile, mask_name
 
@@ -16,6 +15,7 @@ from .. import ledger
 from ..actions import shop as actions
 from ..choices import OrderStatus
 from ..models import Item, Order
+from ..schemas import CountyOrderOut, OrderOut, PickupOut, ShopOut
 from ..shop_queries import (
     county_orders,
     my_orders,
@@ -27,55 +27,6 @@ from ..shop_queries import (
 
 router = Router(tags=["rewards"])
 ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 422), ErrorOut)
-
-
-class WindowOut(Schema):
-    open: bool
-    always: bool
-    start: datetime.date | None
-    end: datetime.date | None
-
-
-class ItemOut(Schema):
-    id: int
-    name: str
-    kind: str
-    description: str
-    price: int
-    stock: int
-    per_person_limit: int
-
-
-class ShopOut(Schema):
-    county_code: str
-    balance: int
-    window: WindowOut
-    items: list[ItemOut]
-
-
-class OrderOut(Schema):
-    id: int
-    item_id: int
-    item_name: str
-    item_kind: str
-    points: int
-    status: str
-    status_label: str
-    pickup_code: str | None = None  # only on the partner's own orders
-    created_at: datetime.datetime
-    handed_over_at: datetime.datetime | None
-    cancelled_at: datetime.datetime | None
-
-
-class CountyOrderOut(OrderOut):
-    partner_id: int
-    partner_name: str
-    partner_mobile: str
-
-
-class PickupOut(OrderOut):
-    partner_name: str  # masked: enough to recognise the person in front of the counter
-    partner_mobile: str
 
 
 def item_out(item: Item) -> dict:
@@ -107,6 +58,7 @@ def order_out(order: Order, *, own: bool = False) -> dict:
 
 
 @router.get("/shop", response={200: ShopOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Access.SIGNED_IN)
 def get_shop(request):
     """The partner's county shop: their balance, the redemption window (open now, or the
     next one) and the items on sale."""
@@ -125,6 +77,7 @@ def get_shop(request):
     response={200: OrderOut, 201: OrderOut, **ERRORS},
     auth=LOGGED_IN,
 )
+@needs(Access.SIGNED_IN)
 def redeem(request, item_id: int):
     """Redeem an item (兑换). Send a fresh `Idempotency-Key` header per redemption and the same
     one on every retry: 201 places the order, 200 answers the first one again, 422 refuses
@@ -136,12 +89,14 @@ def redeem(request, item_id: int):
 
 
 @router.get("/shop/orders/mine", response={200: list[OrderOut], **ERRORS}, auth=LOGGED_IN)
+@needs(Access.SIGNED_IN)
 def list_my_orders(request, limit: int = Query(50, ge=1, le=200)):
     """The caller's orders, newest first, with their pickup codes."""
     return [order_out(o, own=True) for o in my_orders(request.user)[:limit]]
 
 
 @router.post("/shop/orders/{order_id}/cancel", response={200: OrderOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Access.SIGNED_IN)
 def cancel_order(request, order_id: int):
     """Cancel an order not yet handed over: the points come back. The partner cancels their
     own; a shop manager, any of their county's."""
@@ -151,13 +106,13 @@ def cancel_order(request, order_id: int):
 
 
 @router.get("/shop/orders", response={200: list[CountyOrderOut], **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.SHOP_MANAGE)
 def list_county_orders(
     request,
     status: OrderStatus | None = None,
     limit: int = Query(100, ge=1, le=500),
 ):
     """The orders of the caller's county shop, newest first (SHOP_MANAGE)."""
-    require(request, Perm.SHOP_MANAGE)
     orders = county_orders(request.user)
     if status:
         orders = orders.filter(status=status)
@@ -181,13 +136,14 @@ def pickup_out(order: Order) -> dict:
 
 
 @router.get("/shop/pickups/{code}", response={200: PickupOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.SHOP_HAND_OVER)
 def get_pickup(request, code: str):
     """A station looks up the order a pickup code names (as typed, or the QR's content)."""
-    require(request, Perm.SHOP_HAND_OVER)
     return pickup_out(order_by_pickup_code(request.user, code))
 
 
 @router.post("/shop/pickups/{code}/hand-over", response={200: PickupOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Perm.SHOP_HAND_OVER)
 def hand_over(request, code: str):
     """核销: hand the order over, once; a second time answers 409."""
     order = actions.hand_over(request.user, code)

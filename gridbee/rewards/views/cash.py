@@ -46,7 +46,7 @@ def reward_view(reward) -> dict:
 
 
 @require_GET
-@needs(cash_queries.handles_cash)
+@needs(Perm.CASH_VIEW)
 def queue(request):
     user = request.user
     status = request.GET.get("status", S.PROPOSED)
