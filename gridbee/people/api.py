@@ -183,7 +183,7 @@ for _action in (
         f"/enrolment/applications/{{application_id}}/{_action}",
         response={200: ApplicationOut, **ERRORS},
         auth=LOGGED_IN,
-    )(needs(actions.enrolment.TRANSITIONS[_action].perm)(_decide(_action)))
+    )(needs(actions.enrolment.TRANSITIONS[_action].who)(_decide(_action)))
 
 
 # --- partners -------------------------------------------------------------------------------
