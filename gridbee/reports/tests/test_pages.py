@@ -7,11 +7,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from gridbee.core.tests.test_pages import outside_references
 from gridbee.geo.tests import layers
 from gridbee.people import actions as people_actions
 from gridbee.reports.actions import Sender, submit_report
 from gridbee.reports.models import Category
+from gridbee.site.tests.test_pages import outside_references
 
 from . import images
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from gridbee.core.authz import Perm
 from gridbee.core.errors import DomainError
-from gridbee.core.pages import denied, needs, show_refusal
+from gridbee.core.pages import needs, refusal, show_refusal
 from gridbee.people.qr import qr_svg
 from gridbee.people.queries import partner_of
 from gridbee.people.validators import mask_mobile, mask_name
@@ -43,14 +43,14 @@ from ..shop_queries import (
 
 
 def partner_page(view):
-    """Log in first; a caller who is not a partner gets the plain 403 page."""
+    """Log in first; a caller who is not a partner gets the refusal page."""
 
     @wraps(view)
     @login_required
     def wrapped(request, *args, **kwargs):
         partner = partner_of(request.user)
         if partner is None:
-            return denied(request)
+            return refusal(request)
         return view(request, partner, *args, **kwargs)
 
     return wrapped
