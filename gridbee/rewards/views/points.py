@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -267,15 +267,3 @@ def dismiss(request, pk: int):
         return redirect("points-proposals")
     messages.success(request, _("The proposal is dismissed."))
     return redirect("points-proposals")
-
-
-urlpatterns = [
-    path("me/points/", points_card, name="points-card"),
-    path("me/points/check-in/", check_in, name="points-check-in"),
-    path("points/rankings/", ranking_page, name="points-rankings"),
-    path("points/rankings/honours.<str:fmt>", honours_export, name="points-honours"),
-    path("review/points/partners/<int:pk>/", partner_points, name="points-partner"),
-    path("review/points/partners/<int:pk>/adjust/", adjust, name="points-adjust"),
-    path("review/suspensions/", proposals, name="points-proposals"),
-    path("review/suspensions/<int:pk>/dismiss/", dismiss, name="points-dismiss"),
-]

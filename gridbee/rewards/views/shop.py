@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -220,16 +220,3 @@ def hand_over(request):
     else:
         messages.success(request, _("Handed over."))
     return redirect(reverse("shop-pickup") + f"?code={code}")
-
-
-urlpatterns = [
-    path("shop/", shop, name="shop"),
-    path("shop/items/<int:pk>/redeem/", redeem, name="shop-redeem"),
-    path("shop/orders/", orders, name="shop-orders"),
-    path("shop/orders/<int:pk>/", order_detail, name="shop-order"),
-    path("shop/orders/<int:pk>/cancel/", cancel, name="shop-cancel"),
-    path("shop/pickup/", pickup, name="shop-pickup"),
-    path("review/shop/", manage, name="shop-manage"),
-    path("review/shop/orders/<int:pk>/cancel/", manage_cancel, name="shop-manage-cancel"),
-    path("shop/pickup/hand-over/", hand_over, name="shop-hand-over"),
-]

@@ -15,8 +15,8 @@ from gridbee.core.numbers import AccuracyM, Latitude, Longitude, from_form
 from gridbee.geo.choices import Crs
 from gridbee.reports.errors import ReportError
 
-from . import crowd
-from .errors import CaseError
+from .. import crowd
+from ..errors import CaseError
 
 MAX_OFFERS = 50
 CROWD_TEXT = {

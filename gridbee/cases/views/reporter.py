@@ -16,10 +16,10 @@ from django.views.decorators.http import require_GET, require_POST
 from gridbee.core.errors import DomainError
 from gridbee.reports.models import Photo
 
-from . import workflow
-from .choices import CaseEventKind, CaseStatus, Rating, Urgency
-from .models import Case, Message
-from .views import LIVE_TEXT, _events, _label, _timeline
+from .. import workflow
+from ..choices import CaseEventKind, CaseStatus, Rating, Urgency
+from ..models import Case, Message
+from .console import LIVE_TEXT, _events, _label, _timeline
 
 REPORTER_STEPS = (CaseEventKind.RATE, CaseEventKind.REOPEN)
 

@@ -29,10 +29,10 @@ from gridbee.core.pages import refusal
 from gridbee.geo.maps import MAP_CENTER
 from gridbee.people.queries import partner_of
 
-from . import queries
-from .actions import MAX_PHOTOS, MAX_TEXT
-from .errors import ReportError
-from .models import Category
+from .. import queries
+from ..actions import MAX_PHOTOS, MAX_TEXT
+from ..errors import ReportError
+from ..models import Category
 
 PAGE_SIZE = 20
 # Photos are downscaled on the phone before upload: a rider's data plan is small.
