@@ -5,9 +5,9 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from gridbee.core.authz import Perm, has_perm
 from gridbee.people.choices import Role
 from gridbee.people.models import User
-from gridbee.people.permissions import Perm, has_perm
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "county-admin-2026-秘密"
