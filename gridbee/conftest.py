@@ -1,5 +1,12 @@
 """Fixtures shared by the whole test suite.
 
+The fixture county (gridbee/people/tests/county.py builds it: one named user per role) is
+`county`, with the report categories and a media folder of its own. In a test or module marked
+django_db(transaction=True) it is committed, as pytest-django then makes `db` transactional;
+`live_county` is the same county always committed, for fixtures that hand it to a server or to
+other threads. A test file that needs more in its county overrides `county` (or `live_county`)
+with a fixture of that name taking it and adding what it needs.
+
 Browser tests drive Debian's Chromium (/usr/bin/chromium) through Playwright's sync API. Without
 that binary they are skipped, unless GRIDBEE_REQUIRE_BROWSER=1 (as in CI), where they fail: a
 skipped browser test must not pass silently there."""
@@ -101,3 +108,22 @@ def admin_user(db, django_user_model):
     return django_user_model.objects.create_superuser(
         "13900000000", "admin-password", name="管理员"
     )
+
+
+@pytest.fixture
+def county(db, settings, tmp_path):
+    return _build_county(settings, tmp_path)
+
+
+@pytest.fixture
+def live_county(transactional_db, settings, tmp_path):
+    return _build_county(settings, tmp_path)
+
+
+def _build_county(settings, tmp_path):
+    from gridbee.people.tests import county as county_module
+    from gridbee.reports.actions import ensure_default_categories
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    ensure_default_categories()
+    return county_module.build()

@@ -14,3 +14,6 @@ urlpatterns = [
     path("", include("gridbee.people.urls")),
     path("", include("gridbee.site.urls")),
 ]
+
+# A page raising PermissionDenied shows the same refusal page as one answering refusal().
+handler403 = "gridbee.core.pages.permission_denied"

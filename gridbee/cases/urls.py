@@ -1,25 +1,25 @@
 from django.urls import path
 
-from . import views, views_crowd, views_reporter, views_supervise, views_triage
+from .views import console, crowd, reporter, streams, supervise, triage
 
 urlpatterns = [
-    path("console/", views.console, name="console"),
-    path("console/cases/<int:case_id>/", views.case_page, name="console-case"),
-    path("console/cases/<int:case_id>/steps/<str:action>/", views.case_step, name="console-step"),
-    path("console/cases/<int:case_id>/merge/", views_triage.merge, name="console-merge"),
-    path("console/cases/<int:case_id>/split/", views_triage.split, name="console-split"),
-    path("console/photos/<int:photo_id>/", views.event_photo, name="case-event-photo"),
-    path("department/", views.department, name="department"),
-    path("supervise/", views_supervise.supervise, name="supervise"),
-    path("report/case/<int:case_id>/", views_reporter.reporter_case, name="reporter-case"),
+    path("console/", console.console, name="console"),
+    path("console/cases/<int:case_id>/", console.case_page, name="console-case"),
+    path("console/cases/<int:case_id>/steps/<str:action>/", console.case_step, name="console-step"),
+    path("console/cases/<int:case_id>/merge/", triage.merge, name="console-merge"),
+    path("console/cases/<int:case_id>/split/", triage.split, name="console-split"),
+    path("console/photos/<int:photo_id>/", console.event_photo, name="case-event-photo"),
+    path("department/", console.department, name="department"),
+    path("supervise/", supervise.supervise, name="supervise"),
+    path("report/case/<int:case_id>/", reporter.reporter_case, name="reporter-case"),
     path(
         "report/case/<int:case_id>/steps/<str:action>/",
-        views_reporter.reporter_step,
+        reporter.reporter_step,
         name="reporter-step",
     ),
-    path("checks/", views_crowd.crowd_checks, name="crowd-checks"),
-    path("checks/<int:case_id>/", views_crowd.crowd_check, name="crowd-check"),
-    path("live/queue/", views.live_queue, name="live-queue"),
-    path("live/case/<int:case_id>/", views.live_case, name="live-case"),
-    path("live/mine/", views.live_mine, name="live-mine"),
+    path("checks/", crowd.crowd_checks, name="crowd-checks"),
+    path("checks/<int:case_id>/", crowd.crowd_check, name="crowd-check"),
+    path("live/queue/", streams.live_queue, name="live-queue"),
+    path("live/case/<int:case_id>/", streams.live_case, name="live-case"),
+    path("live/mine/", streams.live_mine, name="live-mine"),
 ]

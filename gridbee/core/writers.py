@@ -4,7 +4,11 @@ A SQLite writer that finds the lock taken sleeps and polls for it (up to 100 ms 
 burst of reports some waited seconds while later ones went through. Wrapped in
 ``one_writer()``, the threads of a process queue on a lock of their own, and the processes
 serving one database on a lock file beside it, so each is woken in turn. PostgreSQL locks
-rows, not the database: there this does nothing."""
+rows, not the database: there this does nothing.
+
+A writer already inside a transaction goes straight on: its BEGIN IMMEDIATE took SQLite's
+write lock, so it has the turn already, and queueing would make it wait for a writer that is
+itself waiting for that lock (until the busy timeout)."""
 
 import contextlib
 import os
@@ -26,7 +30,11 @@ _holding = threading.local()  # this thread's turn, so a nested one_writer() goe
 
 @contextlib.contextmanager
 def one_writer() -> Iterator[None]:
-    if connection.vendor != "sqlite" or getattr(_holding, "turn", False):
+    if (
+        connection.vendor != "sqlite"
+        or connection.in_atomic_block
+        or getattr(_holding, "turn", False)
+    ):
         yield
         return
     with _threads:

@@ -1,10 +1,10 @@
 from django.urls import path
 
-from . import views
+from .views import reporting
 
 urlpatterns = [
     # 随手拍: the partner's report page, and its service worker (scope /report/).
-    path("report/", views.report, name="report"),
-    path("report/mine/", views.my_reports, name="my-reports"),
-    path("report/sw.js", views.service_worker, name="report-sw"),
+    path("report/", reporting.report, name="report"),
+    path("report/mine/", reporting.my_reports, name="my-reports"),
+    path("report/sw.js", reporting.service_worker, name="report-sw"),
 ]

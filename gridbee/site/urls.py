@@ -3,11 +3,11 @@ from django.urls import path
 
 from gridbee.people.forms import MobileAuthenticationForm
 
-from . import views
+from .views import grid_map, home
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("map/", views.grid_map, name="grid_map"),
+    path("", home.home, name="home"),
+    path("map/", grid_map.grid_map, name="grid_map"),
     path(
         "login/",
         auth_views.LoginView.as_view(

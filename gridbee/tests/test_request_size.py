@@ -148,17 +148,13 @@ def test_a_chunked_body_is_cut_off_at_the_limit_and_never_spooled_past_it(tmp_pa
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_report_of_ordinary_size_still_goes_through(tmp_path):
+def test_a_report_of_ordinary_size_still_goes_through(tmp_path, county):
     from gridbee.cases.models import Report
     from gridbee.people.actions.auth import issue_token
     from gridbee.people.tests import county as county_module
-    from gridbee.reports.actions import ensure_default_categories
 
-    ensure_default_categories()
-    county = county_module.build()
-    token, _ = issue_token(
-        RequestFactory().post("/api/auth/token"), county.partner_user.mobile, county_module.PASSWORD
-    )
+    login = RequestFactory().post("/api/auth/token")
+    token, _ = issue_token(login, county.partner_user.mobile, county_module.PASSWORD)
     name = connection.settings_dict["NAME"]
     url = f"sqlite:///{name}" if connection.vendor == "sqlite" else database_url(name)
     photos = [io.BytesIO(images.jpeg(2048, 1536)) for _ in range(3)]

@@ -22,19 +22,16 @@ from gridbee.cases.tests.test_workflow import new_case
 from gridbee.conftest import is_local_url
 from gridbee.core import live
 from gridbee.geo.tests import layers
-from gridbee.people.tests import county as county_module
-from gridbee.reports.actions import Sender, ensure_default_categories, submit_report
+from gridbee.reports.actions import Sender, submit_report
 from gridbee.reports.tests import images
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def county(transactional_db, settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
+def county(live_county, settings):
     settings.REDIS_URL = ""  # one process: the in-process fan-out reaches the server thread
-    ensure_default_categories()
-    return county_module.build()
+    return live_county
 
 
 @pytest.fixture

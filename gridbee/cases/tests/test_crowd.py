@@ -16,7 +16,7 @@ from gridbee.geo import crs
 from gridbee.geo.tests import layers
 from gridbee.people import actions
 from gridbee.people.tests import county as county_module
-from gridbee.reports.actions import Sender, ensure_default_categories, submit_report
+from gridbee.reports.actions import Sender, submit_report
 from gridbee.reports.tests import images
 
 PHOTO = images.jpeg(640, 480)
@@ -230,10 +230,7 @@ def test_the_case_page_shows_the_photo_next_to_the_verify_buttons(client, county
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_photos_at_once_one_counts(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    ensure_default_categories()
-    county = county_module.build()
+def test_two_photos_at_once_one_counts(county):
     case = bring(county, S.HANDLED)
     partners = [enrol(county, county.submitted), enrol(county, county.recommended)]
     results, barrier = [], threading.Barrier(2)

@@ -236,7 +236,7 @@ def test_mine_stream_hears_the_reporters_own_case(county, settings):
 
 
 def test_queue_topics_follow_the_users_scope(county):
-    from gridbee.cases.views import queue_topics
+    from gridbee.cases.views.streams import queue_topics
 
     assert queue_topics(county.operator) == [f"county:{layers.COUNTY}"]
     assert queue_topics(county.department_user) == [f"department:{county.department.pk}"]
@@ -349,7 +349,7 @@ def test_a_department_hears_the_cases_sent_to_it_and_the_one_it_hands_back(count
 
 
 def test_queue_topics_of_each_scope(county, grid_operator):
-    from gridbee.cases.views import queue_topics
+    from gridbee.cases.views.streams import queue_topics
     from gridbee.people.choices import Role
     from gridbee.people.tests.county import staff
 

@@ -24,22 +24,14 @@ from django.test import Client
 from gridbee.core.tests.serving import free_port
 from gridbee.core.tests.test_connections import database_url, serve, server_connections
 from gridbee.people.tests import county as county_module
-from gridbee.reports.actions import ensure_default_categories
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True)  # the county committed: servers see it
 
 POOL_SIZE = 2
 STREAMS_PER_USER = 4  # under the cap of 6
 
 
 REDIS_URL = os.environ.get("GRIDBEE_REDIS_URL", "")
-
-
-@pytest.fixture
-def county(transactional_db, settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    ensure_default_categories()
-    return county_module.build()  # committed: the server sees it
 
 
 @pytest.fixture

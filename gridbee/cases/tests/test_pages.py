@@ -11,7 +11,7 @@ from gridbee.cases.choices import CaseStatus as S
 from gridbee.cases.choices import Urgency
 from gridbee.cases.models import Case
 from gridbee.cases.tests.test_workflow import new_case, step
-from gridbee.cases.views import allowed_steps
+from gridbee.cases.views.console import allowed_steps
 from gridbee.people.models import Department
 from gridbee.reports.tests import images
 

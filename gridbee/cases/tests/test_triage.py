@@ -6,17 +6,8 @@ from gridbee.cases import actions
 from gridbee.cases.models import Case, Report
 from gridbee.core.errors import DomainError
 from gridbee.geo.tests import layers
-from gridbee.reports.actions import Sender, ensure_default_categories, submit_report
+from gridbee.reports.actions import Sender, submit_report
 from gridbee.reports.tests import images
-
-
-@pytest.fixture
-def county(db, settings, tmp_path):
-    from gridbee.people.tests import county as county_module
-
-    settings.MEDIA_ROOT = str(tmp_path)
-    ensure_default_categories()
-    return county_module.build()
 
 
 def report(county, key, dy=0.0, category="overflowing_bins"):

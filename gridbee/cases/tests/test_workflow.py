@@ -13,8 +13,7 @@ from gridbee.cases.models import Case, Message
 from gridbee.core.errors import DomainError
 from gridbee.core.models import OutboxMessage
 from gridbee.geo.tests import layers
-from gridbee.people.tests import county as county_module
-from gridbee.reports.actions import Sender, ensure_default_categories, submit_report
+from gridbee.reports.actions import Sender, submit_report
 from gridbee.reports.tests import images
 
 RESULT = images.jpeg(640, 480)
@@ -248,10 +247,7 @@ def test_a_stale_version_is_a_conflict(county):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_operators_accepting_at_once_get_one_success_and_one_conflict(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    ensure_default_categories()
-    county = county_module.build()
+def test_two_operators_accepting_at_once_get_one_success_and_one_conflict(county):
     case = new_case(county)
     results, barrier = [], threading.Barrier(2)
 

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from gridbee.core.writers import one_writer
 
@@ -50,6 +50,7 @@ def test_threads_write_one_at_a_time_on_sqlite_and_together_on_postgresql():
     assert most_inside_at_once(6) == (1 if connection.vendor == "sqlite" else 6)
 
 
+@pytest.mark.django_db(transaction=True)  # outside a transaction, as a request's writer is
 def test_a_writer_waits_while_another_process_has_the_turn():
     if connection.vendor != "sqlite":
         pytest.skip("PostgreSQL has no database-wide write lock to queue for")
@@ -76,3 +77,26 @@ def test_a_writer_inside_its_turn_goes_straight_on():
     thread.start()
     thread.join(5)
     assert not thread.is_alive()
+
+
+def test_a_writer_inside_a_transaction_goes_straight_on():
+    """Its transaction holds SQLite's write lock already: waiting for the turn could make it
+    wait for a writer that is waiting for that lock."""
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_turn():
+        with one_writer():
+            holding.set()
+            release.wait(1)
+
+    holder = threading.Thread(target=hold_the_turn, daemon=True)
+    holder.start()
+    try:
+        assert holding.wait(5)
+        started = time.monotonic()
+        with transaction.atomic(), one_writer():
+            waited = time.monotonic() - started
+    finally:
+        release.set()
+        holder.join(5)
+    assert waited < 0.3

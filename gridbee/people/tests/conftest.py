@@ -3,13 +3,6 @@ from django.core.cache import cache
 
 from gridbee.people import throttle
 
-from . import county as county_module
-
-
-@pytest.fixture
-def county(db):
-    return county_module.build()
-
 
 @pytest.fixture(autouse=True)
 def fresh_application_count():

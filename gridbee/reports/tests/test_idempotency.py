@@ -80,13 +80,7 @@ def race(county, key: str, texts: list[str], photo: bytes) -> list[tuple[int, di
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_racing_pair_with_one_key_and_different_reports_makes_one(settings, tmp_path):
-    from gridbee.people.tests import county as county_module
-    from gridbee.reports.actions import ensure_default_categories
-
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    ensure_default_categories()
-    county = county_module.build()
+def test_a_racing_pair_with_one_key_and_different_reports_makes_one(county):
     photo = images.jpeg(800, 600)
     for round_ in range(3):
         answers = race(county, f"race-{round_}", ["桶满了", "桶倒了"], photo)

@@ -104,13 +104,7 @@ def test_the_same_idempotency_key_again_returns_the_first_answer_and_creates_not
 
 
 @pytest.mark.django_db(transaction=True)
-def test_twenty_parallel_posts_with_one_key_make_one_report(settings, tmp_path):
-    from gridbee.people.tests import county as county_module
-    from gridbee.reports.actions import ensure_default_categories
-
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    ensure_default_categories()
-    county = county_module.build()
+def test_twenty_parallel_posts_with_one_key_make_one_report(county):
     photo = images.jpeg(800, 600)
     answers, barrier = [], threading.Barrier(20)
 

@@ -5,15 +5,14 @@ once neither oversell the stock nor overdraw a balance, and never deadlock. Ever
 a DomainError with a stable code and changes nothing."""
 
 import secrets
-import threading
-from contextlib import nullcontext
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import CommonError, DomainError
+from gridbee.core.writers import one_writer
 from gridbee.people.choices import PartnerStatus
 from gridbee.people.models import Partner
 
@@ -33,17 +32,6 @@ from ..shop_queries import (
 
 MAX_KEY_LENGTH = 100
 LIVE = (OrderStatus.PLACED, OrderStatus.HANDED_OVER)
-_SQLITE_WRITER = threading.Lock()
-
-
-def one_writer():
-    """SQLite lets one transaction write at a time (BEGIN IMMEDIATE); the others wait in its
-    busy handler, which sleeps up to 100 ms between tries, so that under a rush the database
-    idles while a hundred requests sleep. Within this process they queue on a lock instead and
-    start as soon as the last one commits. PostgreSQL locks rows only: nothing to queue."""
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
-        return nullcontext()
-    return _SQLITE_WRITER
 
 
 def redeem(partner_user_or_partner, item_id, *, idempotency_key: str) -> tuple[Order, bool]:

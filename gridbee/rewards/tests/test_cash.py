@@ -19,7 +19,6 @@ from gridbee.people import actions as people_actions
 from gridbee.people.choices import Role
 from gridbee.people.models import Partner, User
 from gridbee.people.tests import county as county_module
-from gridbee.reports.actions import ensure_default_categories
 from gridbee.rewards import payouts
 from gridbee.rewards.actions import cash
 from gridbee.rewards.choices import CashRewardStatus as S
@@ -33,14 +32,11 @@ COL = {key: n for n, (key, _header) in enumerate(payouts.COLUMNS)}
 
 
 @pytest.fixture
-def county(db, settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    ensure_default_categories()
-    c = county_module.build()
-    c.far_operator = county_module.staff(
+def county(county):
+    county.far_operator = county_module.staff(
         "13900000014", Role.OPERATOR, "远网格", region_id=county_module.OTHER_COUNTY
     )
-    return c
+    return county
 
 
 def refused(error, call, *args, **kwargs):
@@ -367,10 +363,8 @@ def _at_once(calls) -> list:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_proposals_and_two_decisions_at_once_land_once(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    ensure_default_categories()
-    c = county_module.build()
+def test_two_proposals_and_two_decisions_at_once_land_once(live_county):
+    c = live_county
     report = reports_of_a_case(c, "race")[0]
     results = _at_once(
         [lambda u=u: cash.propose(report.pk, 2, "同时", actor=u) for u in (c.operator, c.admin)]

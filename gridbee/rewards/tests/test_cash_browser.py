@@ -16,8 +16,6 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from gridbee.conftest import PHONE_VIEWPORT, is_local_url
-from gridbee.people.tests import county as county_module
-from gridbee.reports.actions import ensure_default_categories
 from gridbee.rewards import payouts
 from gridbee.rewards.choices import CashRewardStatus as S
 from gridbee.rewards.models import CashReward
@@ -25,13 +23,6 @@ from gridbee.rewards.models import CashReward
 from .matrix_cash import reports_of_a_case, second_reviewer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def county(transactional_db, settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    ensure_default_categories()
-    return county_module.build()
 
 
 def screenshot(page, name: str) -> None:

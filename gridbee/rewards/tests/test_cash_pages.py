@@ -1,24 +1,14 @@
 """The cash reward pages: the proposal on the operator's case page, the reviewer's queue, the
 payout page and the partner's own list."""
 
-import pytest
 from django.urls import reverse
 
 from gridbee.geo.tests import layers
-from gridbee.people.tests import county as county_module
-from gridbee.reports.actions import ensure_default_categories
 from gridbee.rewards.actions import cash
 from gridbee.rewards.choices import CashRewardStatus as S
 from gridbee.rewards.models import CashReward, EarningRules
 
 from .matrix_cash import TO_HANDLED, approved, proposed, reports_of_a_case
-
-
-@pytest.fixture
-def county(db, settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    ensure_default_categories()
-    return county_module.build()
 
 
 def login(client, user):

@@ -18,7 +18,6 @@ from gridbee.cases.models import Message
 from gridbee.core.errors import DomainError
 from gridbee.people import actions as people_actions
 from gridbee.people.tests import county as county_module
-from gridbee.reports.actions import ensure_default_categories
 from gridbee.reports.tests import images
 from gridbee.rewards.actions import cash
 from gridbee.rewards.choices import CashRewardStatus as S
@@ -33,13 +32,6 @@ BACK_TO_CLOSED = [
     *TO_HANDLED[2:],
     ("verify_pass", "operator", {}),
 ]
-
-
-@pytest.fixture
-def county(db, settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    ensure_default_categories()
-    return county_module.build()
 
 
 def api(user) -> Client:

@@ -16,8 +16,7 @@ from gridbee.cases.models import Case
 from gridbee.core.errors import DomainError
 from gridbee.geo.tests import layers
 from gridbee.people import actions as people_actions
-from gridbee.people.tests import county as county_module
-from gridbee.reports.actions import Sender, ensure_default_categories, submit_report
+from gridbee.reports.actions import Sender, submit_report
 from gridbee.reports.tests import images
 from gridbee.rewards import ledger
 from gridbee.rewards.actions import earning
@@ -33,18 +32,6 @@ ARGS = {
     "reopen": {"note": "又满了"},
 }
 ACTOR = {"sign": "department_user", "handle": "department_user", "reopen": "partner_user"}
-
-
-def build_county(settings, tmp_path):
-    """The fixture county (one user per role) with report categories and media of its own."""
-    settings.MEDIA_ROOT = str(tmp_path)
-    ensure_default_categories()
-    return county_module.build()
-
-
-@pytest.fixture
-def county(db, settings, tmp_path):
-    return build_county(settings, tmp_path)
 
 
 def second_partner(county):
@@ -288,8 +275,7 @@ def at_once(calls) -> list:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_awards_of_one_cause_land_once(settings, tmp_path):
-    county = build_county(settings, tmp_path)
+def test_concurrent_awards_of_one_cause_land_once(county):
     # Verified while suspended (nothing due), reinstated, then awarded by eight workers at once.
     case = report(county)
     people_actions.change_partner_status(

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from gridbee.core.errors import DomainError
 from gridbee.geo.tests import layers
 from gridbee.people import actions as people_actions
-from gridbee.people.tests import county as county_module
 from gridbee.rewards import ledger
 from gridbee.rewards.actions import shop
 from gridbee.rewards.choices import EntryKind, ItemKind, OrderStatus
@@ -40,8 +39,8 @@ shelves = st.lists(
 
 
 @pytest.fixture
-def county(db):
-    c = county_module.build()
+def county(county):
+    c = county
     EarningRules.objects.create(
         county_id=layers.COUNTY, redemption_always_open=True, daily_cap=1_000_000
     )

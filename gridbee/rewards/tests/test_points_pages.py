@@ -17,12 +17,7 @@ from gridbee.rewards import ledger
 from gridbee.rewards.choices import EntryKind
 from gridbee.rewards.models import PointsEntry, SuspensionProposal
 
-from .test_earning import TO_CLOSED, build_county, report, walk
-
-
-@pytest.fixture
-def county(db, settings, tmp_path):
-    return build_county(settings, tmp_path)
+from .test_earning import TO_CLOSED, report, walk
 
 
 def client(county, role) -> Client:
@@ -116,8 +111,7 @@ def test_home_pages_link_the_points_pages(county):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_a_partner_checks_in_on_the_card(live_server, browser_page, settings, tmp_path):
-    county = build_county(settings, tmp_path)
+def test_a_partner_checks_in_on_the_card(live_server, browser_page, county):
     page = browser_page
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -20,12 +20,12 @@ from gridbee.people.tests import county as county_module
 from gridbee.rewards import ledger, rankings
 from gridbee.rewards.choices import EntryKind
 
-from .test_earning import TO_CLOSED, build_county, report, second_partner, walk
+from .test_earning import TO_CLOSED, report, second_partner, walk
 
 
 @pytest.fixture
-def county(db, settings, tmp_path):
-    c = build_county(settings, tmp_path)
+def county(county):
+    c = county
     c.other = second_partner(c)  # 张伟, not in the team
     application = people_actions.submit_application(
         name="远骑手", mobile="13700000019", id_number="52273119950505001X",

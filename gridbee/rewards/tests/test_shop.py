@@ -20,8 +20,8 @@ from gridbee.rewards.shop_queries import normalize_pickup_code, redemption_windo
 
 
 @pytest.fixture
-def county(db):
-    c = county_module.build()
+def county(county):
+    c = county
     EarningRules.objects.create(county_id=layers.COUNTY, redemption_always_open=True)
     c.raincoat = add_item("雨衣", price=20, stock=3)
     c.helmet = add_item("头盔", price=40, stock=1, per_person_limit=2)

@@ -14,7 +14,6 @@ from playwright.sync_api import expect
 
 from gridbee.conftest import PHONE_VIEWPORT, is_local_url
 from gridbee.geo.tests import layers
-from gridbee.people.tests import county as county_module
 from gridbee.rewards import ledger
 from gridbee.rewards.choices import EntryKind, ItemKind, OrderStatus
 from gridbee.rewards.models import EarningRules, Item, Order
@@ -23,9 +22,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def county(transactional_db, settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    c = county_module.build()
+def county(live_county):
+    c = live_county
     EarningRules.objects.create(county_id=layers.COUNTY, redemption_always_open=True)
     c.raincoat = Item.objects.create(
         county_id=layers.COUNTY, name="雨衣", kind=ItemKind.GOODS, price=30, stock=4

@@ -28,9 +28,8 @@ PRICE = 5
 
 
 @pytest.fixture
-def county(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    c = county_module.build()
+def county(live_county):
+    c = live_county
     EarningRules.objects.create(county_id=layers.COUNTY, redemption_always_open=True)
     return c
 

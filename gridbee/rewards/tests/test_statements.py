@@ -14,14 +14,9 @@ from gridbee.rewards.choices import EntryKind
 from gridbee.rewards.models import MonthlyStatement, PointsEntry
 from gridbee.rewards.tasks import monthly_statements
 
-from .test_earning import build_county, second_partner
+from .test_earning import second_partner
 
 JAN, FEB, MAR = datetime.date(2026, 1, 1), datetime.date(2026, 2, 1), datetime.date(2026, 3, 1)
-
-
-@pytest.fixture
-def county(db, settings, tmp_path):
-    return build_county(settings, tmp_path)
 
 
 @pytest.fixture

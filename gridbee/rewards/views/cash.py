@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -188,13 +188,3 @@ def mine(request):
             "due_total": yuan_label(due),
         },
     )
-
-
-urlpatterns = [
-    path("review/cash/", queue, name="cash-queue"),
-    path("review/cash/<int:pk>/decide/", decide, name="cash-decide"),
-    path("review/payouts/", payout_page, name="cash-payouts"),
-    path("review/payouts/paid/", mark_paid, name="cash-paid"),
-    path("console/cases/<int:case_id>/cash/", propose, name="cash-propose"),
-    path("me/rewards/cash/", mine, name="my-cash-rewards"),
-]

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import DomainError
-from gridbee.core.pages import denied, needs, show_refusal
+from gridbee.core.pages import needs, refusal, show_refusal
 
 from .. import ledger, queries, rankings, statements
 from ..actions import earning
@@ -75,7 +75,7 @@ def _history(request, partner) -> dict:
 def points_card(request):
     partner = queries.partner_of(request.user)
     if partner is None:
-        return denied(request)
+        return refusal(request)
     card = queries.points_card(partner)
     context = {
         "partner": partner,
@@ -94,7 +94,7 @@ def check_in(request):
     """每日打卡 from the card: a second press the same day says so and adds nothing."""
     partner = queries.partner_of(request.user)
     if partner is None:
-        return denied(request)
+        return refusal(request)
     try:
         entry, new = earning.check_in(partner)
     except DomainError as exc:
@@ -123,7 +123,7 @@ def ranking_page(request):
     county_allowed = has_perm(user, Perm.POINTS_VIEW) or queries.partner_of(user) is not None
     teams = list(queries.teams_ranked_for(user)) if queries.may_rank_teams(user) else []
     if not (county_allowed or queries.may_rank_teams(user)):
-        return denied(request)
+        return refusal(request)
     try:
         kind = request.GET.get("kind", "")
         if kind in rankings.PERIOD_KINDS and not request.GET.get("period"):
@@ -267,15 +267,3 @@ def dismiss(request, pk: int):
         return redirect("points-proposals")
     messages.success(request, _("The proposal is dismissed."))
     return redirect("points-proposals")
-
-
-urlpatterns = [
-    path("me/points/", points_card, name="points-card"),
-    path("me/points/check-in/", check_in, name="points-check-in"),
-    path("points/rankings/", ranking_page, name="points-rankings"),
-    path("points/rankings/honours.<str:fmt>", honours_export, name="points-honours"),
-    path("review/points/partners/<int:pk>/", partner_points, name="points-partner"),
-    path("review/points/partners/<int:pk>/adjust/", adjust, name="points-adjust"),
-    path("review/suspensions/", proposals, name="points-proposals"),
-    path("review/suspensions/<int:pk>/dismiss/", dismiss, name="points-dismiss"),
-]

@@ -11,14 +11,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from gridbee.core.authz import Perm
 from gridbee.core.errors import DomainError
-from gridbee.core.pages import denied, needs, show_refusal
+from gridbee.core.pages import needs, refusal, show_refusal
 from gridbee.people.qr import qr_svg
 from gridbee.people.queries import partner_of
 from gridbee.people.validators import mask_mobile, mask_name
@@ -43,14 +43,14 @@ from ..shop_queries import (
 
 
 def partner_page(view):
-    """Log in first; a caller who is not a partner gets the plain 403 page."""
+    """Log in first; a caller who is not a partner gets the refusal page."""
 
     @wraps(view)
     @login_required
     def wrapped(request, *args, **kwargs):
         partner = partner_of(request.user)
         if partner is None:
-            return denied(request)
+            return refusal(request)
         return view(request, partner, *args, **kwargs)
 
     return wrapped
@@ -220,16 +220,3 @@ def hand_over(request):
     else:
         messages.success(request, _("Handed over."))
     return redirect(reverse("shop-pickup") + f"?code={code}")
-
-
-urlpatterns = [
-    path("shop/", shop, name="shop"),
-    path("shop/items/<int:pk>/redeem/", redeem, name="shop-redeem"),
-    path("shop/orders/", orders, name="shop-orders"),
-    path("shop/orders/<int:pk>/", order_detail, name="shop-order"),
-    path("shop/orders/<int:pk>/cancel/", cancel, name="shop-cancel"),
-    path("shop/pickup/", pickup, name="shop-pickup"),
-    path("review/shop/", manage, name="shop-manage"),
-    path("review/shop/orders/<int:pk>/cancel/", manage_cancel, name="shop-manage-cancel"),
-    path("shop/pickup/hand-over/", hand_over, name="shop-hand-over"),
-]

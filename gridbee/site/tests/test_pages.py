@@ -105,6 +105,26 @@ def test_each_demo_account_logs_in_and_sees_its_home(client, demo, role):
         assert client.get(href).status_code == 200, (role, href)
 
 
+# A page of each app that a demo role may not open, and why the refusal page says it is closed.
+REFUSED_PAGES = [
+    (Role.PARTNER, "/console/", "您的角色无权打开此页面"),  # cases: PermissionDenied
+    (Role.OPERATOR, "/report/", "只有已入队的流动网格员才能上报。"),  # reports: a domain error
+    (Role.STATION, "/shop/", "您的角色无权打开此页面"),  # rewards: not a partner
+    (Role.PARTNER, "/review/applications/", "您的角色无权打开此页面"),  # people: needs()
+]
+
+
+@pytest.mark.parametrize(("role", "path", "why"), REFUSED_PAGES)
+def test_every_app_refuses_a_page_with_the_one_refusal_page(client, demo, role, path, why):
+    log_in(client, demo_account(role)["mobile"])
+    response = client.get(path)
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert 'id="refusal"' in html and why in html
+    assert f'<a class="btn" href="{reverse("home")}">返回首页</a>' in html
+    assert outside_references(html) == []
+
+
 class _Links(HTMLParser):
     """The targets of a page's links (<a href>), fragments within the page left out."""
 

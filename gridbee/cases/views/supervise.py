@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from . import queries
-from .choices import CaseStatus, Urgency
-from .views import LIVE_TEXT, _label
+from .. import queries
+from ..choices import CaseStatus, Urgency
+from .console import LIVE_TEXT, _label
 
 MAX_ROWS = 500
 

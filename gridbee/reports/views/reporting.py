@@ -27,12 +27,12 @@ from django.views.decorators.http import require_GET
 from gridbee.cases.choices import CaseStatus, Urgency
 from gridbee.cases.errors import EvidenceError
 from gridbee.cases.models import Category
+from gridbee.core.pages import refusal
 from gridbee.geo.maps import MAP_CENTER
 from gridbee.people.queries import partner_of
 
-from . import queries
-from .actions import MAX_PHOTOS, MAX_TEXT
-from .errors import ReportError
+from .. import queries
+from ..actions import MAX_PHOTOS, MAX_TEXT
 
 PAGE_SIZE = 20
 # Photos are downscaled on the phone before upload: a rider's data plan is small.
@@ -95,20 +95,23 @@ FORM_TEXT = {
     "photoAlt": _("Photo %(n)s"),
     "sendingNow": _("Sending…"),
 }
-
-
-def _refusal(request, error: ReportError):
-    """The page a logged-in person who may not report sees instead of the form."""
-    return render(request, "reports/refused.html", {"message": error.message}, status=403)
+# What a logged-in person who may not report sees instead of the form, under the refusal.
+NOT_REPORTING = {
+    "title": _("Snap and report"),
+    "advice": _(
+        "Riders, couriers and drivers can apply to become mobile grid workers; once the county"
+        " approves, this page is where they report."
+    ),
+}
 
 
 def _reporting_partner(request):
     """The partner if they may report now, else the refusal page to answer with."""
     partner = partner_of(request.user)
     if partner is None:
-        return None, _refusal(request, EvidenceError.NOT_A_PARTNER)
+        return None, refusal(request, EvidenceError.NOT_A_PARTNER, **NOT_REPORTING)
     if not partner.can_act:
-        return None, _refusal(request, EvidenceError.PARTNER_INACTIVE)
+        return None, refusal(request, EvidenceError.PARTNER_INACTIVE, **NOT_REPORTING)
     return partner, None
 
 
@@ -174,7 +177,7 @@ def report(request):
 @login_required
 def my_reports(request):
     if partner_of(request.user) is None:
-        return _refusal(request, EvidenceError.NOT_A_PARTNER)
+        return refusal(request, EvidenceError.NOT_A_PARTNER, **NOT_REPORTING)
     reports = queries.my_reports(request.user).prefetch_related("photos")
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [

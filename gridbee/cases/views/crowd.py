@@ -14,8 +14,8 @@ from gridbee.core.media import read_upload
 from gridbee.core.numbers import AccuracyM, Latitude, Longitude, from_form
 from gridbee.geo.choices import Crs
 
-from . import crowd
-from .errors import CaseError, EvidenceError
+from .. import crowd
+from ..errors import CaseError, EvidenceError
 
 MAX_OFFERS = 50
 CROWD_TEXT = {

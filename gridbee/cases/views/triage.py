@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from gridbee.core.errors import DomainError
 
-from . import actions
-from .errors import CaseError
-from .views import _staff_case, refused
+from .. import actions
+from ..errors import CaseError
+from .console import _staff_case, refused
 
 
 def _ids(values) -> list[int]:

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_GET, require_POST
 from gridbee.cases.models import Photo
 from gridbee.core.errors import DomainError
 
-from . import presenters, workflow
-from .choices import CaseEventKind, CaseStatus, Rating, Urgency
-from .models import Case, Message
-from .views import LIVE_TEXT, _label
+from .. import presenters, workflow
+from ..choices import CaseEventKind, CaseStatus, Rating, Urgency
+from ..models import Case, Message
+from .console import LIVE_TEXT, _label
 
 REPORTER_STEPS = (CaseEventKind.RATE, CaseEventKind.REOPEN)
 

@@ -1,4 +1,4 @@
-"""The web pages' shell: a home page per role and the grid map."""
+"""The grid map: every grid and region of the area on a tile map, and what lies at a point."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -8,17 +8,6 @@ from django.utils.translation import gettext as _
 
 from gridbee.geo.choices import GridKind, Level
 from gridbee.geo.maps import MAP_CENTER, MAP_ZOOM
-from gridbee.people.choices import Role
-
-
-@login_required
-def home(request):
-    role = request.user.role if request.user.role in Role.values else Role.PARTNER
-    return render(
-        request,
-        f"site/home/{role}.html",
-        {"role": Role(role), "role_label": Role(role).label},
-    )
 
 
 @login_required
