@@ -6,8 +6,6 @@ Server-Sent Events need an ASGI server: pytest-django's live_server is WSGI, whi
 an endless stream, so these tests run the app under uvicorn in a thread, on the test database."""
 
 import os
-import socket
-import threading
 import time
 from pathlib import Path
 
@@ -15,12 +13,12 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
-from gridbee.asgi import SyncChainASGIHandler
 from gridbee.cases import workflow
 from gridbee.cases.models import Case
 from gridbee.cases.tests.test_workflow import new_case
 from gridbee.conftest import is_local_url
 from gridbee.core import live
+from gridbee.core.tests.serving import served_in_a_thread
 from gridbee.geo.tests import layers
 from gridbee.reports.actions import Sender, submit_report
 from gridbee.reports.tests import images
@@ -36,29 +34,8 @@ def county(live_county, settings):
 
 @pytest.fixture
 def asgi_server(county):
-    import uvicorn
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        SyncChainASGIHandler(),  # the handler `gridbee up` serves
-        host="127.0.0.1",
-        port=port,
-        lifespan="off",
-        log_level="warning",
-        timeout_graceful_shutdown=1,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(5)
+    with served_in_a_thread() as url:
+        yield url
 
 
 def screenshot(page, name: str) -> None:

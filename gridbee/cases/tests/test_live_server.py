@@ -9,7 +9,6 @@ import http.client
 import json
 import os
 import statistics
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -21,7 +20,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from gridbee.core.tests.serving import free_port
+from gridbee.core.tests.serving import served_in_a_thread
 from gridbee.core.tests.test_connections import database_url, serve, server_connections
 from gridbee.people.tests import county as county_module
 
@@ -177,28 +176,8 @@ def backend(request, settings):
 @pytest.fixture
 def local_server(county, backend):
     """The handler `gridbee up` serves, under uvicorn in a thread: it sees this test's settings."""
-    import uvicorn
-
-    from gridbee.asgi import SyncChainASGIHandler
-
-    config = uvicorn.Config(
-        SyncChainASGIHandler(),
-        host="127.0.0.1",
-        port=free_port(),
-        lifespan="off",
-        log_level="warning",
-        timeout_graceful_shutdown=1,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{config.port}"
-    server.should_exit = True
-    thread.join(5)
+    with served_in_a_thread() as url:
+        yield url
 
 
 def eventually(condition, seconds: float = 5.0):

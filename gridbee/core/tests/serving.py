@@ -177,3 +177,33 @@ def readme_first_command(tmp_path: Path) -> list[str]:
     spec.loader.exec_module(run)
     run.installed_stamp("base.lock").touch()
     return [sys.executable, str(root / "run.py"), "up"]
+
+
+@contextlib.contextmanager
+def served_in_a_thread():
+    """The handler `gridbee up` serves, under uvicorn in a thread of this process (it sees the
+    test's settings and database); yields its base URL."""
+    import uvicorn
+
+    from gridbee.asgi import SyncChainASGIHandler
+
+    config = uvicorn.Config(
+        SyncChainASGIHandler(),
+        host="127.0.0.1",
+        port=free_port(),
+        lifespan="off",
+        log_level="warning",
+        timeout_graceful_shutdown=1,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    try:
+        yield f"http://127.0.0.1:{config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(5)

@@ -3,16 +3,12 @@ that uses it in a real Chromium served by uvicorn as `gridbee up` serves it, car
 and runs without one violation (no inline script, handler or blocked asset) and without a
 script error."""
 
-import socket
-import threading
-import time
-
 import pytest
 from django.test import Client
 
-from gridbee.asgi import SyncChainASGIHandler
 from gridbee.cases.models import Case, Report
 from gridbee.conftest import PHONE_VIEWPORT, is_local_url
+from gridbee.core.tests.serving import served_in_a_thread
 from gridbee.people.models import User
 from gridbee.site.demo import create_demo_city
 
@@ -36,29 +32,8 @@ def demo(settings, tmp_path):
 
 @pytest.fixture
 def server(demo):
-    import uvicorn
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        SyncChainASGIHandler(),
-        host="127.0.0.1",
-        port=port,
-        lifespan="off",
-        log_level="warning",
-        timeout_graceful_shutdown=1,
-    )
-    app_server = uvicorn.Server(config)
-    thread = threading.Thread(target=app_server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not app_server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert app_server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    app_server.should_exit = True
-    thread.join(5)
+    with served_in_a_thread() as url:
+        yield url
 
 
 class Visitor:
