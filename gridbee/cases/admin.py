@@ -4,18 +4,9 @@ an edit here would do none of that."""
 
 from django.contrib import admin
 
+from gridbee.core.admin import ReadOnlyAdmin
+
 from .models import Case, CaseEvent, CrowdCheck, Message
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CaseEventInline(admin.TabularInline):
@@ -31,7 +22,7 @@ class CaseEventInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnly):
+class CaseAdmin(ReadOnlyAdmin):
     list_display = ["id", "kind", "category", "status", "urgency", "region", "opened_at"]
     list_filter = ["kind", "status", "urgency", "category"]
     search_fields = ["=id"]
@@ -42,7 +33,7 @@ class CaseAdmin(ReadOnly):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(ReadOnly):
+class CaseEventAdmin(ReadOnlyAdmin):
     """The timeline, and whether what followed each step has landed (effects_pending)."""
 
     list_display = ["id", "case", "kind", "actor_role", "at", "effects_pending"]
@@ -52,14 +43,14 @@ class CaseEventAdmin(ReadOnly):
 
 
 @admin.register(CrowdCheck)
-class CrowdCheckAdmin(ReadOnly):
+class CrowdCheckAdmin(ReadOnlyAdmin):
     list_display = ["id", "case", "partner", "distance_m", "outcome", "created_at"]
     list_filter = ["outcome"]
     raw_id_fields = ["case", "handling", "event", "photo", "partner", "decided_by"]
 
 
 @admin.register(Message)
-class MessageAdmin(ReadOnly):
+class MessageAdmin(ReadOnlyAdmin):
     list_display = ["id", "recipient", "case", "kind", "created_at", "read_at"]
     list_filter = ["kind"]
     raw_id_fields = ["recipient", "case"]

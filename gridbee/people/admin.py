@@ -7,6 +7,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from gridbee.core.admin import ReadOnlyAdmin
+
 from .actions import end_logins
 from .forms import AdminLoginForm
 from .models import (
@@ -129,17 +131,6 @@ class DepartmentAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "county"]
     search_fields = ["name", "code"]
     raw_id_fields = ["county"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ApplicationStepInline(admin.TabularInline):

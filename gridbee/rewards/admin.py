@@ -5,6 +5,8 @@ cash rewards and statements through their own pages and tasks."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from gridbee.core.admin import ReadOnlyAdmin
+
 from .models import (
     CashReward,
     EarningRules,
@@ -14,19 +16,6 @@ from .models import (
     PointsAccount,
     PointsEntry,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A record kept by the domain's own code: shown, never added, changed or deleted here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(EarningRules)
