@@ -5,6 +5,7 @@ import datetime
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.db.models import F
@@ -17,9 +18,10 @@ from .. import throttle
 from ..addresses import client_address
 from ..errors import PeopleError
 from ..models import ApiToken, User
+from ..sessions import is_partner_only
 from ..validators import normalize_mobile
 
-TOKEN_DAYS = 30
+TOKEN_DAYS = 30  # a partner's phone; staff tokens last a working day, as staff web logins do
 _TOUCH_SECONDS = 300
 
 
@@ -41,10 +43,16 @@ def issue_token(request, mobile: str, password: str) -> tuple[str, ApiToken]:
     token = ApiToken.objects.create(
         user=user,
         digest=digest(raw),
-        expires_at=timezone.now() + datetime.timedelta(days=TOKEN_DAYS),
+        expires_at=timezone.now() + token_lifetime(user),
         auth_hash=user.get_session_auth_hash(),
     )
     return raw, token
+
+
+def token_lifetime(user) -> datetime.timedelta:
+    if is_partner_only(user):
+        return datetime.timedelta(days=TOKEN_DAYS)
+    return datetime.timedelta(hours=settings.STAFF_SESSION_HOURS)
 
 
 def user_for_token(raw: str) -> User | None:

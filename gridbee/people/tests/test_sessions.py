@@ -2,6 +2,9 @@
 
 import pytest
 from django.test import Client
+from django.utils import timezone
+
+from gridbee.people.models import ApiToken
 
 from . import county as fixture
 
@@ -40,3 +43,23 @@ def test_the_working_day_is_counted_from_login_not_from_the_last_click(county, s
     assert client.get("/console/").status_code == 200
     assert client.session.get_expiry_date() == expiry
     assert client.session.get_expiry_age() <= 2 * 3600
+
+
+def bearer_token_age(county, mobile: str) -> float:
+    response = Client().post(
+        "/api/auth/token",
+        {"mobile": mobile, "password": fixture.PASSWORD},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content.decode()
+    token = ApiToken.objects.get(user__mobile=mobile)
+    return (token.expires_at - timezone.now()).total_seconds()
+
+
+@pytest.mark.parametrize("role", ["operator", "reviewer", "admin"])
+def test_a_staff_bearer_token_lasts_a_working_day_too(county, role):
+    assert 0 < bearer_token_age(county, county.users[role].mobile) <= DAY_HOURS * 3600
+
+
+def test_a_partner_s_bearer_token_lasts_a_month(county):
+    assert bearer_token_age(county, county.partner_user.mobile) > 29 * 24 * 3600
