@@ -5,6 +5,10 @@ stored cases.
 
     .venv/bin/python bench/intake.py [--duration S] [--clients N] [--rate R] [--cases N]
                                      [--workers N] [--big-photo] [--fresh] [--dedup-only]
+    .venv/bin/python bench/intake.py --rig [FOLDER] [--duration S] [--clients N] [--rate R]
+
+--rig measures the province rig (`gridbee rig up --demo` first) through its HAProxy: the ~1.1 MB
+photo in a closed loop, then at --rate reports a second; no synthetic cases, no dedup timing.
 
 Uses GRIDBEE_DATABASE_URL when set (as given), else its own SQLite file under
 bench/.cache/intake/ (kept between runs with its million cases; --fresh wipes the database and
@@ -56,7 +60,14 @@ def main() -> None:
     )
     parser.add_argument("--fresh", action="store_true", help="wipe the database, reload cases")
     parser.add_argument("--dedup-only", action="store_true", help="skip the HTTP phases")
+    parser.add_argument(
+        "--rig", nargs="?", const="var/rig", help="measure the running province rig in FOLDER"
+    )
+    parser.add_argument("--base-port", type=int, default=None, help="the rig's base port")
     args = parser.parse_args()
+    if args.rig:
+        measure_rig(args)
+        return
 
     CACHE.mkdir(parents=True, exist_ok=True)
     os.environ["GRIDBEE_DATA_DIR"] = str(CACHE)
@@ -152,6 +163,49 @@ def measure_http(args, partners: list[str]) -> dict:
             figures[f"p99_ms_{n}_workers"] = run.p(99)
             server.check_log()
     return figures
+
+
+def measure_rig(args) -> None:
+    """Through the rig's HAProxy to its app processes, PgBouncer, PostgreSQL and the S3 server."""
+    from gridbee.site.rig import DEFAULT_BASE_PORT, Rig
+
+    rig = Rig(ROOT / args.rig, args.base_port or DEFAULT_BASE_PORT)
+    if not all(rig.status().values()):
+        sys.exit(f"the rig in {rig.folder} is not running: {rig.status()}")
+    os.environ |= rig.env() | {"GRIDBEE_DATABASE_URL": rig.primary_url()}
+    os.environ.pop("GRIDBEE_DATABASE_REPLICA_URL")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridbee.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    print(f"load average: {loadavg()}, {os.cpu_count()} CPUs", flush=True)
+    partners = active_partner_mobiles()
+    connection.close()
+    photos = make_photos()
+    spots = hot_spots(seed=time.time_ns())
+    server = RigServer(rig)
+    tokens = server.log_in(partners[: max(args.clients, OPEN_LOOP_THREADS)])
+    figures: dict = {"rig": rig.url, "apps": rig.apps, "clients": args.clients}
+    figures["photo_kb"] = round(len(photos["big"]) / 1024)
+    Load(server, tokens, photos["big"], spots, seed=1).closed(4, 3)  # warm-up
+    run = Load(server, tokens, photos["big"], spots, seed=2).closed(args.clients, args.duration)
+    run.show(f"throughput, {args.clients} clients, 1.1 MB photo, through HAProxy")
+    figures |= {
+        "big_photo_reports_per_s": run.rate,
+        "big_photo_p50_ms": run.p(50),
+        "big_photo_p99_ms": run.p(99),
+        "server_cpu_ms_per_report": run.server_cpu_ms,
+        "database_cpu_ms_per_report": run.database_cpu_ms,
+        "statuses": {str(k): v for k, v in run.statuses.items()},
+    }
+    run = Load(server, tokens, photos["big"], spots, seed=3).open(args.rate, args.duration)
+    run.show(f"latency at {args.rate:g} reports/s, 1.1 MB photo, through HAProxy")
+    figures |= {"offered_rate": args.rate, "p50_ms": run.p(50), "p99_ms": run.p(99)}
+    figures |= {"max_ms": run.p(100), "load_average_end": loadavg()}
+    server.check_log()
+    print(json.dumps(figures))
 
 
 # --- the database ---------------------------------------------------------------------------
@@ -436,6 +490,27 @@ class Server:
         text = self.log_path.read_text(errors="replace")
         if "Traceback" in text:
             print(f"  warning: the server logged tracebacks; see {self.log_path}")
+
+
+class RigServer(Server):
+    """The running rig seen as a Server (never started or stopped here): its HAProxy's port,
+    its processes' CPU and logs."""
+
+    def __init__(self, rig):
+        self.rig = rig
+        self.port = rig.ports.http
+
+    def cpu_s(self) -> float:
+        """The app processes', the worker's, HAProxy's, PgBouncer's and the S3 server's."""
+        names = [f"app{i}" for i in range(self.rig.apps)] + ["worker", "haproxy", "s3"]
+        pids = {self.rig.pid(n) for n in names} | {self.rig.pid("bouncer")}
+        processes = _processes()
+        return sum(_cpu_s(processes[p][1]) for p in pids if p in processes)
+
+    def check_log(self) -> None:
+        for log in self.rig.logs.glob("app*.log"):
+            if "Traceback" in log.read_text(errors="replace"):
+                print(f"  warning: an app process logged tracebacks; see {log}")
 
 
 def _free_port() -> int:

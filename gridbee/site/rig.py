@@ -76,8 +76,15 @@ class Ports:
 
 
 class Rig:
-    def __init__(self, folder: Path = DEFAULT_FOLDER, base_port: int = DEFAULT_BASE_PORT, apps=2):
+    def __init__(
+        self,
+        folder: Path = DEFAULT_FOLDER,
+        base_port: int = DEFAULT_BASE_PORT,
+        apps: int = 2,
+        settings: dict[str, str] | None = None,
+    ):
         self.folder = Path(folder).resolve()
+        self.settings = settings or {}  # more GRIDBEE_* for the app processes and the worker
         self.ports = Ports(base_port)
         self.apps = apps
         self.run = self.folder / "run"
@@ -112,6 +119,7 @@ class Rig:
             "GRIDBEE_S3_REGION": "us-east-1",
             "GRIDBEE_TRUSTED_PROXIES": "127.0.0.1",
             "PYTHONUNBUFFERED": "1",
+            **self.settings,
         }
 
     # --- up and down ---------------------------------------------------------------------
@@ -131,7 +139,7 @@ class Rig:
             self.start_app(i)
         self.start_worker()
         self.start_haproxy()
-        self.wait_http(self.url + "/api/health", 60)
+        self.wait_healthy(60)
         say(f"GridBee (province rig) is at {self.url}/")
 
     def down(self, say=print) -> list[str]:
@@ -317,7 +325,7 @@ admin_users = {PG_USER}
         return [sys.executable, "-m", "gridbee.cli", *args]
 
     def migrate(self, demo: bool) -> None:
-        env = os.environ | self.env() | {"GRIDBEE_DATABASE_URL": self.primary_url()}
+        env = _clean_environ() | self.env() | {"GRIDBEE_DATABASE_URL": self.primary_url()}
         env.pop("GRIDBEE_DATABASE_REPLICA_URL")
         subprocess.run(self._gridbee("migrate", "--no-input", "-v", "0"), check=True, env=env,
                        cwd=ROOT)  # fmt: skip
@@ -411,7 +419,7 @@ backend apps
             process = subprocess.Popen(
                 command,
                 cwd=ROOT,
-                env=os.environ | (env or {}),
+                env=_clean_environ() | (env or {}),
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
@@ -458,6 +466,18 @@ backend apps
         if not _wait(answers, timeout, interval=0.2):
             raise RigError(f"{url} did not answer within {timeout:.0f} s; logs: {self.logs}")
 
+    def health(self) -> dict | None:
+        try:
+            with urllib.request.urlopen(self.url + "/api/health", timeout=2) as response:
+                return json.loads(response.read())
+        except (OSError, ValueError):
+            return None
+
+    def wait_healthy(self, timeout: float) -> None:
+        """Until HAProxy answers and the app sees the database, Redis and the worker's beat."""
+        if not _wait(lambda: (self.health() or {}).get("status") == "ok", timeout, interval=0.3):
+            raise RigError(f"not healthy after {timeout:.0f} s: {self.health()}; {self.logs}")
+
     def status(self) -> dict:
         names = ["haproxy", *[f"app{i}" for i in range(self.apps)], "worker", "s3", "redis",
                  "bouncer"]  # fmt: skip
@@ -494,6 +514,16 @@ def install_missing(say=print) -> None:
              "boto3>=1.35"],
             check=True,
         )  # fmt: skip
+
+
+def _clean_environ() -> dict[str, str]:
+    """This process's environment without GridBee's settings (a test's, a developer's): the
+    rig's processes get exactly the rig's."""
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("GRIDBEE_") and k != "DJANGO_SETTINGS_MODULE"
+    }
 
 
 def _cmdline(pid: int) -> str:
