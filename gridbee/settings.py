@@ -255,7 +255,7 @@ S3_BUCKET = env("S3_BUCKET")
 if S3_BUCKET:
     STORAGES = {
         "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
+            "BACKEND": "gridbee.core.storage.SharedS3Storage",
             "OPTIONS": {
                 "bucket_name": S3_BUCKET,
                 "endpoint_url": env("S3_ENDPOINT_URL") or None,

@@ -353,7 +353,7 @@ admin_users = {PG_USER}
         if self.pid("haproxy"):
             return
         servers = "\n".join(
-            f"    server app{i} 127.0.0.1:{self.ports.app(i)} check inter 1s fall 2 rise 1"
+            f"    server app{i} 127.0.0.1:{self.ports.app(i)} check inter 1s fall 3 rise 1"
             for i in range(self.apps)
         )
         config = self.folder / "haproxy.cfg"
@@ -382,7 +382,7 @@ backend apps
     balance leastconn
     option httpchk GET /api/health
     http-check expect status 200
-    default-server on-marked-down shutdown-sessions
+    timeout check 5s
 {servers}
 """
         )
