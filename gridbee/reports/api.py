@@ -103,5 +103,6 @@ def list_categories(request):
 def get_photo(request, photo_id: int, thumbnail: bool = False):
     """A report photo (JPEG, metadata stripped), for its reporter and for staff of its case."""
     photo = queries.visible_photo(request.user, photo_id)
-    field = photo.thumbnail if thumbnail else photo.image
+    # Until the worker has made the thumbnail, the photo itself stands in for it.
+    field = photo.thumbnail if thumbnail and photo.thumbnail else photo.image
     return FileResponse(field.open("rb"), content_type="image/jpeg")
