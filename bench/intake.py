@@ -190,8 +190,15 @@ def measure_rig(args) -> None:
     figures: dict = {"rig": rig.url, "apps": rig.apps, "clients": args.clients}
     figures["photo_kb"] = round(len(photos["big"]) / 1024)
     Load(server, tokens, photos["big"], spots, seed=1).closed(4, 3)  # warm-up
+    before = server.cpu_by_part()
     run = Load(server, tokens, photos["big"], spots, seed=2).closed(args.clients, args.duration)
     run.show(f"throughput, {args.clients} clients, 1.1 MB photo, through HAProxy")
+    after = server.cpu_by_part()
+    figures["cpu_ms_per_report_by_part"] = {
+        name: round(1000 * (after[name] - before.get(name, 0)) / max(run.ok, 1), 1)
+        for name in after
+    }
+    print(f"  CPU ms per report: {figures['cpu_ms_per_report_by_part']}")
     figures |= {
         "big_photo_reports_per_s": run.rate,
         "big_photo_p50_ms": run.p(50),
@@ -485,6 +492,9 @@ class Server:
                 pids.add(pid)
         return sum(_cpu_s(fields) for pid, (_, fields) in processes.items() if pid in pids)
 
+    def database_cpu_s(self) -> float:
+        return _postgres_cpu_s()
+
     def check_log(self) -> None:
         self.log.flush()
         text = self.log_path.read_text(errors="replace")
@@ -499,17 +509,34 @@ class RigServer(Server):
     def __init__(self, rig):
         self.rig = rig
         self.port = rig.ports.http
+        self.log_sizes = {log: log.stat().st_size for log in rig.logs.glob("app*.log")}
+
+    def database_cpu_s(self) -> float:
+        """The rig's own PostgreSQL (primary and replica, their backends), not the machine's."""
+        postmasters = {self.rig.postgres_pid(n) for n in ("primary", "replica")} - {None}
+        return sum(
+            _cpu_s(fields)
+            for pid, (_, fields) in _processes().items()
+            if pid in postmasters or int(fields[1]) in postmasters
+        )
 
     def cpu_s(self) -> float:
         """The app processes', the worker's, HAProxy's, PgBouncer's and the S3 server's."""
-        names = [f"app{i}" for i in range(self.rig.apps)] + ["worker", "haproxy", "s3"]
-        pids = {self.rig.pid(n) for n in names} | {self.rig.pid("bouncer")}
+        return sum(self.cpu_by_part().values())
+
+    def cpu_by_part(self) -> dict[str, float]:
+        names = [f"app{i}" for i in range(self.rig.apps)]
+        names += ["worker", "haproxy", "bouncer", "s3", "redis"]
         processes = _processes()
-        return sum(_cpu_s(processes[p][1]) for p in pids if p in processes)
+        pids = {name: self.rig.pid(name) for name in names}
+        return {n: _cpu_s(processes[p][1]) for n, p in pids.items() if p in processes}
 
     def check_log(self) -> None:
-        for log in self.rig.logs.glob("app*.log"):
-            if "Traceback" in log.read_text(errors="replace"):
+        for log, size in self.log_sizes.items():
+            with open(log, errors="replace") as f:
+                f.seek(size)
+                new = f.read()
+            if "Traceback" in new:
                 print(f"  warning: an app process logged tracebacks; see {log}")
 
 
@@ -714,7 +741,7 @@ class Load:
 
     def _run(self, duration: float, clients, wait: bool = False) -> Result:
         result = Result(elapsed=duration)
-        cpu0, own0, db0 = self.server.cpu_s(), _own_cpu_s(), _postgres_cpu_s()
+        cpu0, own0, db0 = self.server.cpu_s(), _own_cpu_s(), self.server.database_cpu_s()
         start = time.perf_counter()
         deadline = start + duration
         threads = [threading.Thread(target=c, args=(result, start, deadline)) for c in clients]
@@ -726,7 +753,7 @@ class Load:
         result.elapsed = duration if wait else time.perf_counter() - start
         result.server_cpu_s = self.server.cpu_s() - cpu0
         result.client_cpu_s = _own_cpu_s() - own0
-        result.database_cpu_s = _postgres_cpu_s() - db0
+        result.database_cpu_s = self.server.database_cpu_s() - db0
         return result
 
 
