@@ -30,6 +30,7 @@ DEBIAN_PACKAGES = {  # the program that must exist → the Debian package bringi
     "/usr/sbin/pgbouncer": "pgbouncer",
     "/usr/bin/redis-server": "redis-server",
     str(PG_BIN / "initdb"): "postgresql-15",
+    "/usr/bin/psql": "postgresql-client-15",
 }
 # The S3 API server lives in a virtualenv of its own (its dependencies are not the app's).
 S3_TOOLS = ROOT / ".rig-tools" / "s3"
@@ -497,8 +498,6 @@ def install_missing(say=print) -> None:
         env = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
         subprocess.run(["apt-get", "update", "-qq"], check=True)
         subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True, env=env)
-    for program in ("haproxy", "pgbouncer"):  # Debian starts its own: the rig uses neither
-        subprocess.run(["systemctl", "disable", "--now", program], capture_output=True)
     if not (S3_TOOLS / "bin" / "moto_server").exists():
         say(f"installing the S3 API server ({S3_PACKAGE}) into {S3_TOOLS}")
         subprocess.run([sys.executable, "-m", "venv", str(S3_TOOLS)], check=True)
