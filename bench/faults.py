@@ -195,6 +195,17 @@ def inject_faults(rig: Rig, print_progress) -> dict[str, float]:
     def kill_worker():
         rig.kill("worker")
         rig.start_worker()
+        # The health check trusts a beat for 35 s: recovered is when the new worker has beaten.
+        import redis
+        from django.conf import settings
+
+        key = f"{settings.HUEY['name']}:worker-heartbeat"  # as core/heartbeat.py names it
+        beats = redis.Redis(port=rig.ports.redis)
+        deadline = time.monotonic() + 60
+        while beats.get(key) != str(rig.pid("worker")).encode():
+            if time.monotonic() > deadline:
+                sys.exit("the restarted worker never beat")
+            time.sleep(0.1)
 
     faults = {
         "app_sigkill": kill_app,
