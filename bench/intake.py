@@ -5,6 +5,10 @@ stored cases.
 
     .venv/bin/python bench/intake.py [--duration S] [--clients N] [--rate R] [--cases N]
                                      [--workers N] [--big-photo] [--fresh] [--dedup-only]
+    .venv/bin/python bench/intake.py --rig [FOLDER] [--duration S] [--clients N] [--rate R]
+
+--rig measures the province rig (`gridbee rig up --demo` first) through its HAProxy: the ~1.1 MB
+photo in a closed loop, then at --rate reports a second; no synthetic cases, no dedup timing.
 
 Uses GRIDBEE_DATABASE_URL when set (as given), else its own SQLite file under
 bench/.cache/intake/ (kept between runs with its million cases; --fresh wipes the database and
@@ -56,7 +60,14 @@ def main() -> None:
     )
     parser.add_argument("--fresh", action="store_true", help="wipe the database, reload cases")
     parser.add_argument("--dedup-only", action="store_true", help="skip the HTTP phases")
+    parser.add_argument(
+        "--rig", nargs="?", const="var/rig", help="measure the running province rig in FOLDER"
+    )
+    parser.add_argument("--base-port", type=int, default=None, help="the rig's base port")
     args = parser.parse_args()
+    if args.rig:
+        measure_rig(args)
+        return
 
     CACHE.mkdir(parents=True, exist_ok=True)
     os.environ["GRIDBEE_DATA_DIR"] = str(CACHE)
@@ -152,6 +163,56 @@ def measure_http(args, partners: list[str]) -> dict:
             figures[f"p99_ms_{n}_workers"] = run.p(99)
             server.check_log()
     return figures
+
+
+def measure_rig(args) -> None:
+    """Through the rig's HAProxy to its app processes, PgBouncer, PostgreSQL and the S3 server."""
+    from gridbee.site.rig import DEFAULT_BASE_PORT, Rig
+
+    rig = Rig(ROOT / args.rig, args.base_port or DEFAULT_BASE_PORT)
+    if not all(rig.status().values()):
+        sys.exit(f"the rig in {rig.folder} is not running: {rig.status()}")
+    os.environ |= rig.env() | {"GRIDBEE_DATABASE_URL": rig.primary_url()}
+    os.environ.pop("GRIDBEE_DATABASE_REPLICA_URL")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridbee.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    print(f"load average: {loadavg()}, {os.cpu_count()} CPUs", flush=True)
+    partners = active_partner_mobiles()
+    connection.close()
+    photos = make_photos()
+    spots = hot_spots(seed=time.time_ns())
+    server = RigServer(rig)
+    tokens = server.log_in(partners[: max(args.clients, OPEN_LOOP_THREADS)])
+    figures: dict = {"rig": rig.url, "apps": rig.apps, "clients": args.clients}
+    figures["photo_kb"] = round(len(photos["big"]) / 1024)
+    Load(server, tokens, photos["big"], spots, seed=1).closed(4, 3)  # warm-up
+    before = server.cpu_by_part()
+    run = Load(server, tokens, photos["big"], spots, seed=2).closed(args.clients, args.duration)
+    run.show(f"throughput, {args.clients} clients, 1.1 MB photo, through HAProxy")
+    after = server.cpu_by_part()
+    figures["cpu_ms_per_report_by_part"] = {
+        name: round(1000 * (after[name] - before.get(name, 0)) / max(run.ok, 1), 1)
+        for name in after
+    }
+    print(f"  CPU ms per report: {figures['cpu_ms_per_report_by_part']}")
+    figures |= {
+        "big_photo_reports_per_s": run.rate,
+        "big_photo_p50_ms": run.p(50),
+        "big_photo_p99_ms": run.p(99),
+        "server_cpu_ms_per_report": run.server_cpu_ms,
+        "database_cpu_ms_per_report": run.database_cpu_ms,
+        "statuses": {str(k): v for k, v in run.statuses.items()},
+    }
+    run = Load(server, tokens, photos["big"], spots, seed=3).open(args.rate, args.duration)
+    run.show(f"latency at {args.rate:g} reports/s, 1.1 MB photo, through HAProxy")
+    figures |= {"offered_rate": args.rate, "p50_ms": run.p(50), "p99_ms": run.p(99)}
+    figures |= {"max_ms": run.p(100), "load_average_end": loadavg()}
+    server.check_log()
+    print(json.dumps(figures))
 
 
 # --- the database ---------------------------------------------------------------------------
@@ -431,11 +492,52 @@ class Server:
                 pids.add(pid)
         return sum(_cpu_s(fields) for pid, (_, fields) in processes.items() if pid in pids)
 
+    def database_cpu_s(self) -> float:
+        return _postgres_cpu_s()
+
     def check_log(self) -> None:
         self.log.flush()
         text = self.log_path.read_text(errors="replace")
         if "Traceback" in text:
             print(f"  warning: the server logged tracebacks; see {self.log_path}")
+
+
+class RigServer(Server):
+    """The running rig seen as a Server (never started or stopped here): its HAProxy's port,
+    its processes' CPU and logs."""
+
+    def __init__(self, rig):
+        self.rig = rig
+        self.port = rig.ports.http
+        self.log_sizes = {log: log.stat().st_size for log in rig.logs.glob("app*.log")}
+
+    def database_cpu_s(self) -> float:
+        """The rig's own PostgreSQL (primary and replica, their backends), not the machine's."""
+        postmasters = {self.rig.postgres_pid(n) for n in ("primary", "replica")} - {None}
+        return sum(
+            _cpu_s(fields)
+            for pid, (_, fields) in _processes().items()
+            if pid in postmasters or int(fields[1]) in postmasters
+        )
+
+    def cpu_s(self) -> float:
+        """The app processes', the worker's, HAProxy's, PgBouncer's and the S3 server's."""
+        return sum(self.cpu_by_part().values())
+
+    def cpu_by_part(self) -> dict[str, float]:
+        names = [f"app{i}" for i in range(self.rig.apps)]
+        names += ["worker", "haproxy", "bouncer", "s3", "redis"]
+        processes = _processes()
+        pids = {name: self.rig.pid(name) for name in names}
+        return {n: _cpu_s(processes[p][1]) for n, p in pids.items() if p in processes}
+
+    def check_log(self) -> None:
+        for log, size in self.log_sizes.items():
+            with open(log, errors="replace") as f:
+                f.seek(size)
+                new = f.read()
+            if "Traceback" in new:
+                print(f"  warning: an app process logged tracebacks; see {log}")
 
 
 def _free_port() -> int:
@@ -639,7 +741,7 @@ class Load:
 
     def _run(self, duration: float, clients, wait: bool = False) -> Result:
         result = Result(elapsed=duration)
-        cpu0, own0, db0 = self.server.cpu_s(), _own_cpu_s(), _postgres_cpu_s()
+        cpu0, own0, db0 = self.server.cpu_s(), _own_cpu_s(), self.server.database_cpu_s()
         start = time.perf_counter()
         deadline = start + duration
         threads = [threading.Thread(target=c, args=(result, start, deadline)) for c in clients]
@@ -651,7 +753,7 @@ class Load:
         result.elapsed = duration if wait else time.perf_counter() - start
         result.server_cpu_s = self.server.cpu_s() - cpu0
         result.client_cpu_s = _own_cpu_s() - own0
-        result.database_cpu_s = _postgres_cpu_s() - db0
+        result.database_cpu_s = self.server.database_cpu_s() - db0
         return result
 
 

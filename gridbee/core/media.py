@@ -116,14 +116,18 @@ def read_upload(upload) -> bytes:
     return upload.read()
 
 
-def process_photo(data: bytes) -> Processed:
+def process_photo(data: bytes, thumbnail: bool = True) -> Processed:
+    """The photo as stored, checked and stripped. Without ``thumbnail`` an upright JPEG is not
+    decoded here at all (its thumbnail, which decodes it, is made later by ``make_thumbnail``,
+    off the request's critical path) and ``Processed.thumbnail`` is empty; a photo decoded
+    anyway (turned or re-encoded) still comes with its thumbnail."""
     if len(data) > MAX_BYTES:
         raise DomainError(MediaError.PHOTO_TOO_LARGE)
     with decode_slot():
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
-                return _process(data)
+                return _process(data, thumbnail)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise DomainError(MediaError.PHOTO_TOO_MANY_PIXELS) from None
         except (
@@ -132,7 +136,7 @@ def process_photo(data: bytes) -> Processed:
             raise DomainError(MediaError.NOT_AN_IMAGE) from None
 
 
-def _process(data: bytes) -> Processed:
+def _process(data: bytes, thumbnail: bool = True) -> Processed:
     # Image.open reads the header only: every check below runs before any pixel is decoded.
     image = Image.open(io.BytesIO(data), formats=FORMATS)
     width, height = image.size
@@ -154,13 +158,28 @@ def _process(data: bytes) -> Processed:
         if stored is not None:
             kept = Image.open(io.BytesIO(stored), formats=["JPEG"])
             size = kept.size
-            return _done(stored, _thumbnail(_reduced(kept)), size)
+            return _done(stored, _thumbnail(_reduced(kept)) if thumbnail else b"", size)
     if jpeg:
         _fit_decode(image)
     upright = _upright(image, orientation)
     thumbnail = _thumbnail(upright)
     stored = _jpeg(upright, quality=85)
     return _done(stored, thumbnail, upright.size)
+
+
+def make_thumbnail(stored: bytes) -> bytes:
+    """The thumbnail of a photo as process_photo stored it (a JPEG without metadata)."""
+    with decode_slot():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                return _thumbnail(_reduced(Image.open(io.BytesIO(stored), formats=["JPEG"])))
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise DomainError(MediaError.PHOTO_TOO_MANY_PIXELS) from None
+        except (
+            UnidentifiedImageError, OSError, ValueError, SyntaxError, struct.error, EOFError
+        ):  # fmt: skip
+            raise DomainError(MediaError.NOT_AN_IMAGE) from None
 
 
 def _done(stored: bytes, thumbnail: bytes, size: tuple[int, int]) -> Processed:

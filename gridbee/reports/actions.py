@@ -23,6 +23,7 @@ from gridbee.core.writers import one_writer
 from gridbee.geo import routing
 from gridbee.geo.choices import Crs
 
+from . import thumbnails
 from .errors import ReportError
 
 MAX_PHOTOS = 3
@@ -91,7 +92,8 @@ def submit_report(
     lat, lon = routing.to_wgs84(lat, lon, crs)
     location = routing.locate(lat, lon)
     _check_area(sender, location)
-    processed = [process_photo(data) for data in photos]
+    # The thumbnails of upright JPEGs (most phone photos) are made by the worker (thumbnails.py).
+    processed = [process_photo(data, thumbnail=False) for data in photos]
     try:
         with one_writer():
             return _file(sender, key, fingerprint, category, lat, lon, crs, accuracy_m, text,
@@ -199,15 +201,17 @@ def _file(sender, key, fingerprint, category, lat, lon, crs, accuracy_m, text, e
         Case.objects.filter(pk=case.pk).update(first_report=report)
     for n, photo in enumerate(processed):
         name = f"{report.pk}-{n + 1}.jpg"
-        Photo.objects.create(
+        stored = Photo.objects.create(
             report=report,
             image=ContentFile(photo.image, name=name),
-            thumbnail=ContentFile(photo.thumbnail, name=name),
+            thumbnail=ContentFile(photo.thumbnail, name=name) if photo.thumbnail else "",
             width=photo.width,
             height=photo.height,
             size=len(photo.image),
             sha256=photo.sha256,
         )
+        if not photo.thumbnail:
+            thumbnails.later(stored.pk)
     return _answer(report.pk, report.received_at, report.answer), True
 
 

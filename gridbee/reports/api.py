@@ -12,6 +12,7 @@ from gridbee.core.authz import Access, needs
 from gridbee.core.errors import DomainError
 from gridbee.core.media import read_upload
 from gridbee.core.numbers import AccuracyM, Latitude, Longitude
+from gridbee.core.routers import replica_reads
 from gridbee.core.schemas import ErrorOut
 from gridbee.geo.choices import Crs
 from gridbee.people.auth import LOGGED_IN
@@ -65,6 +66,7 @@ def create_report(
 
 @router.get("/reports/mine", response={200: list[MyReportOut], **ERRORS}, auth=LOGGED_IN)
 @needs(Access.SIGNED_IN)
+@replica_reads  # phones poll it; right after their own report the primary answers
 def list_my_reports(request, limit: int = Query(50, ge=1, le=200)):
     reports = queries.my_reports(request.user).prefetch_related("photos")[:limit]
     return [
@@ -101,5 +103,6 @@ def list_categories(request):
 def get_photo(request, photo_id: int, thumbnail: bool = False):
     """A report photo (JPEG, metadata stripped), for its reporter and for staff of its case."""
     photo = queries.visible_photo(request.user, photo_id)
-    field = photo.thumbnail if thumbnail else photo.image
+    # Until the worker has made the thumbnail, the photo itself stands in for it.
+    field = photo.thumbnail if thumbnail and photo.thumbnail else photo.image
     return FileResponse(field.open("rb"), content_type="image/jpeg")

@@ -23,6 +23,7 @@ from gridbee.cases.models import Category
 from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import DomainError
 from gridbee.core.media import read_upload
+from gridbee.core.routers import replica_reads
 from gridbee.geo.maps import MAP_CENTER
 from gridbee.people.choices import Role
 from gridbee.people.models import Department
@@ -158,6 +159,7 @@ def _markers(cases) -> list[dict]:
 
 @login_required
 @require_GET
+@replica_reads
 def console(request):
     user = request.user
     _require_view(user)

@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from gridbee.cases.models import Category
 from gridbee.core.errors import DomainError
+from gridbee.core.routers import replica_reads
 
 from . import formats, intake, keys, limits, presenters, queries
 from .errors import Open311Error
@@ -98,6 +99,11 @@ def service_definition(request, fmt, service_code):
 def service_requests(request, fmt):
     if request.method == "POST":
         return _create(request, fmt)
+    return _list(request, fmt)
+
+
+@replica_reads
+def _list(request, fmt):
     viewer = _viewer(request)
     filters = queries.parse_filters(request.GET, now=timezone.now())
     reports = queries.service_requests(filters, viewer=viewer)

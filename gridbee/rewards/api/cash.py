@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from ninja import Router, Status
 
 from gridbee.core.authz import Access, Perm, needs
+from gridbee.core.routers import replica_reads
 from gridbee.core.schemas import ErrorOut
 from gridbee.people.auth import LOGGED_IN
 
@@ -135,6 +136,7 @@ def payout_list(request, month: str | None = None):
 
 @router.get("/cash-payouts/export", response={200: None, **ERRORS}, auth=LOGGED_IN)
 @needs(Perm.CASH_PAY)
+@replica_reads
 def payout_export(request, format: Literal["xlsx", "csv"] = "xlsx", month: str | None = None):
     """The payout list as a file for the finance office: XLSX, or CSV in UTF-8 with a BOM."""
     chosen = periods.parse_month(month)

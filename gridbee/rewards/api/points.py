@@ -11,6 +11,7 @@ from ninja import Query, Router, Status
 
 from gridbee.core.authz import Access, Perm, needs, require
 from gridbee.core.errors import DomainError
+from gridbee.core.routers import replica_reads
 from gridbee.core.schemas import ErrorOut
 from gridbee.people.auth import LOGGED_IN
 
@@ -134,6 +135,7 @@ def _ranking_out(request, period, rows, metric) -> dict:
 
 @router.get("/points/rankings", response={200: RankingOut, **ERRORS}, auth=LOGGED_IN)
 @needs(Access.SIGNED_IN)
+@replica_reads
 def county_ranking(
     request,
     period: str = Query(

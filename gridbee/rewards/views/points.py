@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import DomainError
 from gridbee.core.pages import needs, refusal, show_refusal
+from gridbee.core.routers import replica_reads
 
 from .. import ledger, queries, rankings, statements
 from ..actions import earning
@@ -116,6 +117,7 @@ def check_in(request):
 
 
 @login_required
+@replica_reads
 def ranking_page(request):
     """排行榜: the county's (partners and staff with POINTS_VIEW) and teams' (members, leads,
     staff), by month, quarter or year."""
@@ -183,6 +185,7 @@ def ranking_page(request):
 
 
 @needs(Perm.POINTS_VIEW)
+@replica_reads
 def honours_export(request, fmt: str):
     """评先选优: the county's ranking of a period (this year by default) as CSV or XLSX."""
     if fmt not in ("csv", "xlsx"):

@@ -1,0 +1,282 @@
+#!/usr/bin/env python3
+"""Fault harness: report submissions from simulated phones through the province rig's HAProxy
+while, in turn, an app process is SIGKILLed and restarted, the PostgreSQL primary restarted,
+Redis restarted, the worker SIGKILLed and restarted, and an app process drained for a rolling
+restart. Each phone sends its reports one after another and retries a report with the same
+Idempotency-Key on any error or timeout, as the mobile app does.
+
+    gridbee rig up --demo            # once (python -m gridbee.cli rig up --demo)
+    .venv/bin/python bench/faults.py [--rig FOLDER] [--submissions 1000] [--phones 20]
+
+Printed last, one JSON line: submissions, acknowledged, stored, lost (acknowledged but not
+stored: must be 0), doubled (a key stored twice, or a report with more photos than sent: must
+be 0), phone_errors (failed requests the phones saw and retried), recovery_s (per fault: from
+the fault until the rig is whole and healthy again), live_clients_caught_up (null: core/live.py
+does not replay missed events by Last-Event-ID yet), outbox_exactly_once (every outbound
+message of the run's cases recorded once, none left pending). Only talks to 127.0.0.1."""
+
+import argparse
+import http.client
+import io
+import json
+import os
+import random
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from gridbee.site.rig import DEFAULT_BASE_PORT, Rig  # noqa: E402
+
+TIMEOUT_S = 15  # a phone gives a request this long, then retries it
+GIVE_UP_S = 600  # the whole run stops by itself after this long
+FAULT_GAP_S = 4  # load between two faults
+CENTRE = (26.1328, 106.6564)  # the demo county's seat
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rig", default="var/rig", help="the running rig's folder")
+    parser.add_argument("--base-port", type=int, default=DEFAULT_BASE_PORT)
+    parser.add_argument("--submissions", type=int, default=1000)
+    parser.add_argument("--phones", type=int, default=20)
+    parser.add_argument("--pace", type=float, default=0.8, help="seconds between a phone's reports")
+    args = parser.parse_args()
+
+    rig = Rig(ROOT / args.rig, args.base_port)
+    if not all(rig.status().values()) or (rig.health() or {}).get("status") != "ok":
+        sys.exit(f"the rig in {rig.folder} is not up and healthy: run `gridbee rig up --demo`")
+    os.environ |= rig.env() | {"GRIDBEE_DATABASE_URL": rig.primary_url()}
+    os.environ.pop("GRIDBEE_DATABASE_REPLICA_URL")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridbee.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.utils import timezone
+
+    started_at = timezone.now()
+    run = uuid.uuid4().hex[:8]
+    mobiles = partner_mobiles(args.phones)
+    connection.close()
+    photo = small_photo()
+    phones = [Phone(rig, mobile, i, run, photo) for i, mobile in enumerate(mobiles)]
+    share = [args.submissions // len(phones)] * len(phones)
+    for i in range(args.submissions % len(phones)):
+        share[i] += 1
+
+    stop = threading.Event()
+    threads = [
+        threading.Thread(target=p.send_all, args=(n, args.pace, stop), daemon=True)
+        for p, n in zip(phones, share, strict=True)
+    ]
+    t0 = time.monotonic()
+    for thread in threads:
+        thread.start()
+    recovery = inject_faults(rig, print_progress=lambda m: print(m, flush=True))
+    for thread in threads:
+        thread.join(timeout=max(1.0, GIVE_UP_S - (time.monotonic() - t0)))
+    stop.set()
+    load_s = time.monotonic() - t0
+    time.sleep(3)  # effects applied on commit; the worker's tasks
+
+    acknowledged = {key: rid for p in phones for key, rid in p.acknowledged.items()}
+    figures = {
+        "submissions": args.submissions,
+        "acknowledged": len(acknowledged),
+        **count_stored(run, acknowledged, started_at),
+        "phone_errors": sum(p.errors for p in phones),
+        "refused": sum(p.refused for p in phones),
+        "recovery_s": recovery,
+        "live_clients_caught_up": None,
+        "phones": len(phones),
+        "load_s": round(load_s, 1),
+        "reports_per_s": round(len(acknowledged) / load_s, 1),
+    }
+    print(json.dumps(figures))
+
+
+class Phone:
+    """One partner's phone: its reports one after another, each retried with its key."""
+
+    def __init__(self, rig: Rig, mobile: str, number: int, run: str, photo: bytes):
+        self.rig, self.number, self.run, self.photo = rig, number, run, photo
+        self.rng = random.Random(f"{run}-{number}")
+        self.acknowledged: dict[str, int] = {}
+        self.errors = 0
+        self.refused = 0
+        self.token = self._log_in(mobile)
+
+    def _request(self, method, path, body, headers) -> tuple[int, bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.rig.ports.http, timeout=TIMEOUT_S)
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            return response.status, response.read()
+        except (OSError, http.client.HTTPException):
+            return 0, b""
+        finally:
+            conn.close()
+
+    def _log_in(self, mobile: str) -> str:
+        body = json.dumps({"mobile": mobile, "password": "gridbee2026"})  # the demo city's
+        for _ in range(20):
+            status, answer = self._request(
+                "POST", "/api/auth/token", body, {"Content-Type": "application/json"}
+            )
+            if status == 200:
+                return json.loads(answer)["token"]
+            time.sleep(0.5)
+        sys.exit(f"log-in of {mobile} failed: {status} {answer[:200]!r}")
+
+    def send_all(self, count: int, pace: float, stop: threading.Event) -> None:
+        for n in range(count):
+            if stop.is_set():
+                return
+            self.send(f"faults-{self.run}-{self.number}-{n}", stop)
+            time.sleep(pace * self.rng.uniform(0.5, 1.5))
+
+    def send(self, key: str, stop: threading.Event) -> None:
+        body, boundary = self._body()  # the same body on every retry of this key
+        headers = {
+            "Authorization": f"Bearer {self.token}",
+            "Idempotency-Key": key,
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+        }
+        wait = 0.25
+        while not stop.is_set():
+            status, answer = self._request("POST", "/api/reports", body, headers)
+            if status in (200, 201):
+                self.acknowledged[key] = json.loads(answer)["report_id"]
+                return
+            if 400 <= status < 500 and status not in (408, 429):
+                self.refused += 1  # a refusal is final: retrying cannot help (a defect)
+                print(f"  refused {key}: {status} {answer[:200]!r}", flush=True)
+                return
+            self.errors += 1
+            time.sleep(wait * self.rng.uniform(0.5, 1.5))
+            wait = min(wait * 2, 3.0)
+
+    def _body(self) -> tuple[bytes, str]:
+        lat = CENTRE[0] + self.rng.uniform(-0.01, 0.01)
+        lon = CENTRE[1] + self.rng.uniform(-0.01, 0.01)
+        category = self.rng.choice(["overflowing_bins", "exposed_garbage", "illegal_ads"])
+        boundary = uuid.uuid4().hex
+        fields = {"category": category, "lat": f"{lat:.6f}", "lon": f"{lon:.6f}"}
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+            for k, v in fields.items()
+        ]
+        parts += [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="photos"; '
+            f'filename="IMG.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'.encode(),
+            self.photo,
+            f"\r\n--{boundary}--\r\n".encode(),
+        ]
+        return b"".join(parts), boundary
+
+
+def inject_faults(rig: Rig, print_progress) -> dict[str, float]:
+    """Each fault in turn, under load; its recovery: until every part runs again and HAProxy's
+    app answers healthy (database, Redis and the worker's beat)."""
+
+    def kill_app():
+        rig.kill("app0")
+        rig.start_app(0)
+
+    def restart_redis():
+        rig.stop("redis")
+        rig.start_redis()
+
+    def kill_worker():
+        rig.kill("worker")
+        rig.start_worker()
+        # The health check trusts a beat for 35 s: recovered is when the new worker has beaten.
+        import redis
+        from django.conf import settings
+
+        key = f"{settings.HUEY['name']}:worker-heartbeat"  # as core/heartbeat.py names it
+        beats = redis.Redis(port=rig.ports.redis)
+        deadline = time.monotonic() + 60
+        while beats.get(key) != str(rig.pid("worker")).encode():
+            if time.monotonic() > deadline:
+                sys.exit("the restarted worker never beat")
+            time.sleep(0.1)
+
+    faults = {
+        "app_sigkill": kill_app,
+        "postgres_primary_restart": lambda: rig.restart_postgres("primary"),
+        "redis_restart": restart_redis,
+        "worker_sigkill": kill_worker,
+        "app_rolling_restart": lambda: rig.drain_and_restart_app(1 % rig.apps),
+    }
+    recovery = {}
+    for name, fault in faults.items():
+        time.sleep(FAULT_GAP_S)
+        t0 = time.monotonic()
+        fault()
+        rig.wait_healthy(120)
+        while not all(rig.status().values()):
+            time.sleep(0.1)
+        recovery[name] = round(time.monotonic() - t0, 2)
+        print_progress(f"{name}: whole and healthy again after {recovery[name]} s")
+    return recovery
+
+
+def count_stored(run: str, acknowledged: dict[str, int], started_at) -> dict:
+    from django.db.models import Count
+
+    from gridbee.cases.models import CaseEvent, Report
+    from gridbee.core.models import OutboxMessage
+
+    reports = Report.objects.filter(idempotency_key__startswith=f"faults-{run}-")
+    stored = dict(reports.values_list("idempotency_key", "pk"))
+    rows = reports.count()
+    extra_photos = reports.annotate(n=Count("photos")).filter(n__gt=1).count()
+    lost = sum(1 for key, rid in acknowledged.items() if stored.get(key) != rid)
+    cases = reports.values("case_id")
+    pending = CaseEvent.objects.filter(case_id__in=cases, effects_pending=True).count()
+    messages = OutboxMessage.objects.filter(created_at__gte=started_at)
+    repeated = (
+        messages.values("channel", "recipient", "body")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .count()
+    )
+    return {
+        "stored": len(stored),
+        "lost": lost,
+        "doubled": (rows - len(stored)) + extra_photos,
+        "outbox_messages": messages.count(),
+        "outbox_exactly_once": repeated == 0 and pending == 0,
+    }
+
+
+def partner_mobiles(n: int) -> list[str]:
+    from gridbee.people.choices import PartnerStatus
+    from gridbee.people.models import Partner
+
+    mobiles = list(
+        Partner.objects.filter(status=PartnerStatus.ACTIVE)
+        .order_by("pk")
+        .values_list("user__mobile", flat=True)[:n]
+    )
+    if len(mobiles) < n:
+        sys.exit(f"only {len(mobiles)} active partners for {n} phones (the demo city has ~60)")
+    return mobiles
+
+
+def small_photo() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (1024, 768), (90, 120, 60)).save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+if __name__ == "__main__":
+    main()
