@@ -129,10 +129,8 @@ def case_file(case) -> bytes:
         else:
             mediation = case.mediation
             claim = mediation.claim
-        blocks = _claim_blocks(claim) + [
-            _p(f"诉求状态：{CaseStatus(claim.case.status).label}"),
-            *_timeline(claim.case),
-        ]
+        status = CaseStatus(claim.case.status).label
+        blocks = [*_claim_blocks(claim), _p(f"诉求状态：{status}"), *_timeline(claim.case)]
         if claim.case.rating:
             blocks.append(_p(f"回访满意度：{Rating(claim.case.rating).label}"))
         if mediation is not None:

@@ -44,3 +44,29 @@ def test_the_arbitration_application_is_prefilled(county):
     assert "劳动人事争议仲裁申请书" in text and "美团外卖惠水站" in text
     assert "3200.00元" in text and "王小明" in text and "仲裁委员会" in text
     assert actions.refer_due() == 0  # already referred by the mediator
+
+
+def test_figures_count_claims_and_mediations_per_type_and_body(county):
+    from gridbee.claims.figures import figures
+
+    mediation = to_mediation(county)
+    m = mediation.case_id
+    act(county.mediator, m, K.ACCEPT)
+    act(county.mediator, m, K.DISPATCH, extra={"mediator": county.mediator.pk})
+    act(county.mediator, m, K.AGREE, note=AGREEMENT)
+    act(county.platform_user, m, K.COUNTERSIGN)
+    act(county.partner_user, m, K.CONFIRM)
+    act(county.partner_user, mediation.claim.case_id, K.RATE, reason="satisfied")
+    other, _ = actions.raise_claim(county.partner_user, type="housing", facts="租房",
+                                   respondent_name="无", known_on=mediation.claim.known_on,
+                                   idempotency_key="other")  # fmt: skip
+    act(county.operator, other.case.pk, K.REJECT, reason="not_ours", note="外县")
+    got = figures()
+    total = got["total"]
+    assert (total["received"], total["accepted"], total["resolved"]) == (2, 1, 1)
+    assert (total["mediations"], total["agreed"], total["mediation_success_rate"]) == (1, 1, 1.0)
+    assert total["satisfaction_rate"] == 1.0 and total["on_time_rate"] == 1.0
+    assert total["average_days"] is not None and total["average_days"] < 1
+    assert got["by_type"]["pay"]["agreed"] == 1 and got["by_type"]["housing"]["received"] == 1
+    assert got["by_body"]["县劳动争议调解委员会"]["resolved"] == 1
+    assert figures(county_id="522732000000")["total"]["received"] == 0
