@@ -80,6 +80,11 @@ class ClaimError(ErrorCode):
         403,
         _("Only the other party's account can confirm for it."),
     )
+    NOT_REFERRED = (
+        "claims.not_referred",
+        409,
+        _("The arbitration application is ready once a mediation ends without agreement."),
+    )
     NOT_AN_AGREEMENT = (
         "claims.not_an_agreement",
         409,

@@ -188,7 +188,7 @@ def _rate(case, now, reason, **_):
     case.step_deadline_at = None
 
 
-def _ref(case) -> str:
+def reference(case) -> str:
     if case.kind == CaseKind.CLAIM:
         return case.claim.serial
     return case.mediation.serial
@@ -214,7 +214,7 @@ CLAIM = register(
             K.ARCHIVE: _archive,
         },
         visible=queries.staff_cases,
-        reference=_ref,
+        reference=reference,
     )
 )
 
@@ -467,6 +467,6 @@ MEDIATION = register(
             K.ARCHIVE: _archive,
         },
         visible=queries.staff_cases,
-        reference=_ref,
+        reference=reference,
     )
 )

@@ -90,3 +90,10 @@ def mediation_of(case: Case) -> Mediation | None:
     if case.kind == CaseKind.MEDIATION:
         return Mediation.objects.select_related("mediator", "claim").get(case=case)
     return Mediation.objects.select_related("mediator", "case").filter(claim__case=case).first()
+
+
+def referred(mediation: Mediation) -> bool:
+    """The mediation ended without agreement (by the mediator, or at its deadline)."""
+    from gridbee.cases.choices import CaseEventKind as K
+
+    return mediation.case.events.filter(kind__in=(K.REFER, K.NO_AGREEMENT)).exists()
