@@ -2,7 +2,7 @@
 case; staff see it with the roles of who acted; the other party never sees the claimants'
 phones."""
 
-from gridbee.cases.choices import CaseEventKind, CaseKind
+from gridbee.cases.choices import CaseEventKind, CaseKind, CaseStatus
 from gridbee.cases.models import Case
 from gridbee.people.queries import partner_of, region_scope
 
@@ -74,8 +74,10 @@ def claim_out(case: Case, user, *, events: bool = True) -> dict:
         "serial": serial,
         "kind": case.kind,
         "status": case.status,
+        "status_label": CaseStatus(case.status).label,
         "version": case.version,
         "type": claim.type,
+        "type_label": ClaimType(claim.type).label,
         "facts": claim.facts,
         "amount": claim.amount,
         "respondent": claim.respondent_name,
