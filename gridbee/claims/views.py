@@ -55,8 +55,11 @@ def home(request):
     if staff:
         queue = [presenters.claim_out(c, request.user, events=False)
                  for c in queries.claims_queue(request.user, kind=kind)[:200]]  # fmt: skip
+    desk = has_perm(request.user, Perm.CLAIMS_RECORD)
     return render(request, "claims/home.html", {
-        "mine": mine, "queue": queue, "staff": staff, "kind": kind,
+        "mine": mine, "queue": queue, "staff": staff, "kind": kind, "desk": desk,
+        "key": uuid.uuid4().hex, "claim_types": ClaimType.choices,
+        "today": timezone.localdate().isoformat(),
         "is_partner": partner_of(request.user) is not None,
         "statuses": dict(CaseStatus.choices), "types": dict(ClaimType.choices),
     })  # fmt: skip
@@ -184,3 +187,35 @@ def step(request, case_id: int, action: str):
     except DomainError:
         return redirect("claims-home")
     return redirect(reverse("claims-detail", args=[case_id]))
+
+
+@require_POST
+@login_required
+def oral(request):
+    """The desk records a claim partners told them (口头申请, 当场记录): their mobiles, one or
+    many (a group dispute)."""
+    if not has_perm(request.user, Perm.CLAIMS_RECORD):
+        return refusal(request)
+    form = request.POST
+    mobiles = [m for m in form.get("mobiles", "").replace(",", " ").split() if m][:500]
+    claimants = list(
+        User.objects.filter(mobile__in=mobiles, partner__isnull=False).values_list("pk", flat=True)
+    )
+    try:
+        claim, _created = actions.raise_claim(
+            request.user,
+            type=form.get("type", ""),
+            facts=form.get("facts", "")[:2000],
+            respondent_name=form.get("respondent_name", "")[:100],
+            amount=form.get("amount", "")[:20],
+            known_on=datetime.date.fromisoformat(form.get("known_on", "")),
+            idempotency_key=form.get("key", ""),
+            claimants=claimants if len(claimants) == len(set(mobiles)) else [0],
+        )
+    except ValueError:
+        messages.error(request, _("Some fields are missing or invalid."))
+    except DomainError as error:
+        show_refusal(request, error)
+    else:
+        return redirect("claims-detail", claim.case_id)
+    return redirect("claims-home")

@@ -64,3 +64,25 @@ def test_a_refused_step_shows_why_and_changes_nothing(county):
     response = post_step(county.operator, case.pk, "reject", reason="not_ours")
     assert "请填写办理情况或理由".encode() in response.content
     assert Case.objects.get(pk=case.pk).status == "reported"
+
+
+def test_the_desk_records_an_oral_group_claim(county):
+    from .parties import more_partners
+
+    riders = more_partners(county, 9)
+    mobiles = " ".join([county.partner_user.mobile, *(u.mobile for u in riders)])
+    desk = client_of(county.operator)
+    page = desk.get("/claims/")
+    assert b'data-form="oral"' in page.content
+    form = {"key": page.context["key"], "mobiles": mobiles, "type": "pay",
+            "facts": "十名骑手反映十一月工资未发", "respondent_name": "某配送公司",
+            "known_on": "2026-11-25"}  # fmt: skip
+    response = desk.post("/claims/oral/", form, follow=True)
+    claim = Claim.objects.get()
+    assert claim.oral and claim.is_group and claim.serial.encode() in response.content
+    assert b'data-step="represent"' in response.content
+    # An unknown mobile among them records nothing.
+    form = {**form, "key": "other", "mobiles": mobiles + " 13999999999"}
+    desk.post("/claims/oral/", form, follow=True)
+    assert Claim.objects.count() == 1
+    assert client_of(county.partner_user).post("/claims/oral/", form).status_code == 403
