@@ -27,7 +27,7 @@ from .choices import Urgency
 from .errors import CaseError
 from .kinds import IN_HAND, REPORTER, Step
 from .models import Case, Extension, Message
-from .queries import visible_case
+from .queries import case_of_any_kind
 
 REOPEN_DAYS = 7
 # The photo reports' table, by its old name.
@@ -106,7 +106,7 @@ def _case_for(actor, case_id, action: str) -> tuple[Case, Step]:
         if partner is not None and not partner.can_act:
             raise DomainError(PeopleError.PARTNER_INACTIVE)
         return case, step
-    visible = visible_case(actor, case_id)  # not found = not yours
+    visible = case_of_any_kind(actor, case_id)  # not found = not yours
     if step is None:
         raise DomainError(CaseError.INVALID_TRANSITION)
     if not has_perm(actor, step.who):

@@ -171,3 +171,16 @@ def test_only_pay_penalty_rest_injury_claims_go_to_mediation(county):
     with pytest.raises(DomainError) as err:
         act(county.operator, claim.case.pk, K.DISPATCH, department_code="tjw")
     assert code(err) == "claims.not_mediable"
+
+
+def test_the_report_endpoints_leave_claims_to_their_own_app(county):
+    from django.test import Client
+
+    case = raise_pay_claim(county).case
+    client = Client()
+    client.force_login(county.operator)
+    assert client.get(f"/api/cases/{case.pk}").status_code == 404
+    step = client.post(f"/api/cases/{case.pk}/steps/accept", {}, content_type="application/json")
+    assert step.status_code == 404
+    assert client.get(f"/console/cases/{case.pk}/").status_code == 404
+    assert Case.objects.get(pk=case.pk).status == S.REPORTED
