@@ -18,7 +18,7 @@ from gridbee.cases.models import Case
 from gridbee.core.authz import Perm, require
 from gridbee.core.errors import DomainError
 from gridbee.core.media import process_photo
-from gridbee.people.models import Partner, User
+from gridbee.people.models import Partner
 from gridbee.people.queries import region_scope
 
 from . import kinds, queries
@@ -180,7 +180,7 @@ def refer_due(now: datetime.datetime | None = None) -> int:
             source = case.status
             mediation = Mediation.objects.select_related("claim").get(case=case)
             case.status = S.REFERRED
-            kinds.conclude(case, mediation, now, None, agreed=False)
+            kinds.conclude(case, mediation, now, agreed=False)
             case.version += 1
             case.save()
             event = record(case, K.REFER, note="期满未达成调解协议", from_status=source,
@@ -188,9 +188,3 @@ def refer_due(now: datetime.datetime | None = None) -> int:
         effects.after([event])
         count += 1
     return count
-
-
-def add_tie(mediator: User, *, user=None, body=None, note: str = "") -> None:
-    from .models import MediatorTie
-
-    MediatorTie.objects.create(mediator=mediator, user=user, body=body, note=note)

@@ -393,7 +393,7 @@ def _confirm(case, now, actor, **_):
         raise DomainError(ClaimError.NOT_A_REPRESENTATIVE)
     mediation.claimant_confirmed_at = mediation.claimant_confirmed_at or now
     mediation.save(update_fields=["claimant_confirmed_at"])
-    _agreed_if_both(case, mediation, now, actor)
+    _agreed_if_both(case, mediation, now)
 
 
 def _countersign(case, now, actor, **_):
@@ -403,16 +403,16 @@ def _countersign(case, now, actor, **_):
         raise DomainError(ClaimError.NOT_THE_RESPONDENT)
     mediation.respondent_confirmed_at = mediation.respondent_confirmed_at or now
     mediation.save(update_fields=["respondent_confirmed_at"])
-    _agreed_if_both(case, mediation, now, actor)
+    _agreed_if_both(case, mediation, now)
 
 
-def _agreed_if_both(case, mediation: Mediation, now, actor) -> None:
+def _agreed_if_both(case, mediation: Mediation, now) -> None:
     if mediation.claimant_confirmed_at and mediation.respondent_confirmed_at:
         case.status = S.AGREED
-        conclude(case, mediation, now, actor, agreed=True)
+        conclude(case, mediation, now, agreed=True)
 
 
-def conclude(case, mediation: Mediation, now, actor, *, agreed: bool) -> None:
+def conclude(case, mediation: Mediation, now, *, agreed: bool) -> None:
     """A mediation ends (agreement, or none): its clock stops and its claim is answered."""
     case.closed_at, case.step_deadline_at = now, None
     claim_case = Case.objects.select_for_update().get(pk=mediation.claim.case_id)
@@ -426,13 +426,20 @@ def conclude(case, mediation: Mediation, now, actor, *, agreed: bool) -> None:
     claim_case.status, claim_case.step_deadline_at = S.HANDLED, None
     claim_case.version += 1
     claim_case.save()
-    event = record(claim_case, K.HANDLE, actor=actor, note=note, from_status=S.DISPATCHED,
-                   to_status=S.HANDLED)  # fmt: skip
+    # The mediation answers the claim: its mediator, not whoever confirmed last.
+    event = record(
+        claim_case,
+        K.HANDLE,
+        actor=mediation.mediator,
+        note=note,
+        from_status=S.DISPATCHED,
+        to_status=S.HANDLED,
+    )
     transaction.on_commit(lambda: effects.after([event]))
 
 
 def _no_agreement(case, now, actor, **_):
-    conclude(case, _by_the_mediator(case, actor), now, actor, agreed=False)
+    conclude(case, _by_the_mediator(case, actor), now, agreed=False)
 
 
 def _perform(case, now, actor, reason, **_):

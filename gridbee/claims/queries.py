@@ -5,6 +5,7 @@ county's desk, the mediation organisation, and the other party's account only on
 
 from django.db.models import Q, QuerySet
 
+from gridbee.cases.choices import CaseEventKind as K
 from gridbee.cases.choices import CaseKind
 from gridbee.cases.choices import CaseStatus as S
 from gridbee.cases.models import Case
@@ -94,6 +95,4 @@ def mediation_of(case: Case) -> Mediation | None:
 
 def referred(mediation: Mediation) -> bool:
     """The mediation ended without agreement (by the mediator, or at its deadline)."""
-    from gridbee.cases.choices import CaseEventKind as K
-
     return mediation.case.events.filter(kind__in=(K.REFER, K.NO_AGREEMENT)).exists()
