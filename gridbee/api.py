@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from gridbee.cases.api import router as cases_router
+from gridbee.claims.api import router as claims_router
 from gridbee.core.api import router as core_router
 from gridbee.core.errors import CommonError, DomainError
 from gridbee.geo.api import router as geo_router
@@ -113,3 +114,4 @@ api.add_router("/", people_router)
 api.add_router("/", reports_router)
 api.add_router("/", cases_router)
 api.add_router("/", rewards_router)
+api.add_router("/", claims_router)

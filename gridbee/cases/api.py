@@ -144,6 +144,7 @@ def take_step(request, case_id: int, action: StepName, body: StepIn):
     """Move a case along the closed loop (立案, 派遣, 签收, 到场, 核查…); the table in workflow.py
     says who may take which step from which state. Send `version` to detect concurrent edits;
     `arrive` (到场) needs where the responder stands: lat, lon and accuracy."""
+    queries.refuse_scoped_kinds(case_id)  # claims and mediations step through /api/claims
     case = workflow.act(
         case_id,
         action,
@@ -172,6 +173,7 @@ def handle(
     version: Form[int | None] = None,
 ):
     """The department reports the result (处置完毕): a note and 1–3 photos."""
+    queries.refuse_scoped_kinds(case_id)
     case = workflow.act(
         case_id,
         CaseEventKind.HANDLE,

@@ -11,6 +11,8 @@ class CaseKind(models.TextChoices):
     """What a case is about; each kind is a table for the one closed loop (kinds.py)."""
 
     REPORT = "report", _("Photo report")  # 随手拍
+    CLAIM = "claim", _("Partner's claim")  # 诉求
+    MEDIATION = "mediation", _("Labour-dispute mediation")  # 劳动争议调解
 
 
 class CaseStatus(models.TextChoices):
@@ -26,6 +28,12 @@ class CaseStatus(models.TextChoices):
     ON_HOLD = "on_hold", _("On hold")  # 缓办
     CLOSED = "closed", _("Closed")  # 结案
     MERGED = "merged", _("Merged into another case")
+    # Kinds beyond photo reports (claims, mediations) end in states of their own.
+    VISITED = "visited", _("Followed up")  # 已回访
+    ARCHIVED = "archived", _("Archived")  # 已归档
+    CONFIRMING = "confirming", _("Agreement awaiting confirmation")  # 协议待确认
+    AGREED = "agreed", _("Agreement reached")  # 调解成功
+    REFERRED = "referred", _("Referred to arbitration")  # 转仲裁
 
 
 OPEN_STATUSES = (
@@ -63,6 +71,17 @@ class CaseEventKind(models.TextChoices):
     REOPEN = "reopen", _("Reopened by the reporter")
     ESCALATE = "escalate", _("Overdue: escalated")
     CROWD_CHECK = "crowd_check", _("Checked by a partner passing by")  # 众包核查
+    ARCHIVE = "archive", _("Archived")  # 归档
+    SESSION = "session", _("Mediation session")  # 调解笔录
+    EXTEND = "extend", _("Extended with both parties' consent")  # 延长调解期限
+    AGREE = "agree", _("Agreement drawn up")  # 调解协议
+    CONFIRM = "confirm", _("Agreement confirmed by the claimant")
+    COUNTERSIGN = "countersign", _("Agreement confirmed by the other party")
+    NO_AGREEMENT = "no_agreement", _("No agreement")  # 调解不成
+    REFER = "refer", _("Referred to arbitration")  # 转仲裁
+    PERFORM = "perform", _("Performance followed up")  # 履行回访
+    LEGAL_AID = "legal_aid", _("Referred to legal aid")  # 法律援助
+    REPRESENT = "represent", _("Representatives chosen")  # 推选代表
 
 
 class RejectReason(models.TextChoices):

@@ -111,3 +111,48 @@ def phase_of(urgency: str, status: str) -> str | None:
     if status in (S.DISPATCHED, S.SIGNED, S.ON_SCENE):
         return "handle"
     return None
+
+
+def _end_of_day(day: datetime.date, tz) -> datetime.datetime:
+    """The last day of a legal period ends at midnight (期间的最后一日的截止时间为二十四时)."""
+    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tz)
+
+
+def working_day_minutes() -> int:
+    """The working minutes of one working day (GRIDBEE_WORK_HOURS)."""
+    return sum(
+        (
+            datetime.datetime.combine(datetime.date.min, b)
+            - datetime.datetime.combine(datetime.date.min, a)
+        ).seconds
+        // 60
+        for a, b in _periods()
+    )
+
+
+def add_working_days(start: datetime.datetime, days: int) -> datetime.datetime:
+    """The end of the `days`-th working day after the day of `start` (that day itself does not
+    count, as legal time limits count from the next day): "decided within 3 working days"."""
+    moment = _local(start)
+    day = moment.date()
+    left = days
+    for _ in range(3660):
+        day += datetime.timedelta(days=1)
+        if is_working_day(day):
+            left -= 1
+            if left <= 0:
+                return _end_of_day(day, moment.tzinfo)
+    raise ValueError("deadline too far away")
+
+
+def add_calendar_days(start: datetime.datetime, days: int) -> datetime.datetime:
+    """The end of the `days`-th calendar day after the day of `start`; when that day is a rest
+    day or holiday, the period ends with the next working day (期间届满的最后一日是法定休假日的，
+    以法定休假日后的第一日为期间届满的日期)."""
+    moment = _local(start)
+    day = moment.date() + datetime.timedelta(days=days)
+    for _ in range(60):
+        if is_working_day(day):
+            return _end_of_day(day, moment.tzinfo)
+        day += datetime.timedelta(days=1)
+    raise ValueError("deadline too far away")

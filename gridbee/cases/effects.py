@@ -106,6 +106,7 @@ def _tell(event: CaseEvent) -> None:
     reason = case.reject_reason
     text = _(template).format(
         id=case.pk,
+        ref=kinds.reference(case),
         reason=RejectReason(reason).label if reason in RejectReason.values else reason,
         department=case.department.name if case.department_id else "",
         note=event.note,

@@ -45,6 +45,17 @@ class Kind:
     told: Mapping[str, str] = field(default_factory=dict)
     located: bool = False  # a point on the map, routed to a grid
     crowd_checked: bool = False  # partners passing by may check the result (众包核查)
+    # What a kind brings of its own where the photo reports' loop is not its loop:
+    # the phase whose clock runs in a status (default: deadlines.phase_of by urgency),
+    phase_of: Callable[[object, str], str | None] | None = None
+    # what a step does to the case beyond moving it (default: workflow's hook of that name),
+    # called in the step's transaction as hook(case, now, note=, reason=, actor=, extra=, ...),
+    hooks: Mapping[str, Callable] = field(default_factory=dict)
+    # the cases of this kind a staff member may see (default: the report queues' scoping);
+    # a kind with its own scoping stays out of the report queues (queries.cases_for),
+    visible: Callable[[object], QuerySet] | None = None
+    # and how the case is named to the people it answers to (default "#<id>").
+    reference: Callable[[object], str] | None = None
 
 
 _KINDS: dict[str, Kind] = {}
@@ -69,8 +80,22 @@ def of(case) -> Kind:
 
 def clock(case, status: str) -> int | None:
     """The minutes of the step a case in `status` waits for, by its kind's deadline policy."""
-    phase = deadlines.phase_of(case.urgency, status)
-    return None if phase is None else of(case).minutes(case, phase)
+    kind = of(case)
+    if kind.phase_of is not None:
+        phase = kind.phase_of(case, status)
+    else:
+        phase = deadlines.phase_of(case.urgency, status)
+    return None if phase is None else kind.minutes(case, phase)
+
+
+def scoped_kinds() -> list[str]:
+    """The kinds that scope their own cases (Kind.visible), kept out of the report queues."""
+    return [name for name, kind in _KINDS.items() if kind.visible is not None]
+
+
+def reference(case) -> str:
+    kind = of(case)
+    return kind.reference(case) if kind.reference is not None else f"#{case.pk}"
 
 
 def vocabulary() -> set[str]:

@@ -11,7 +11,7 @@ from gridbee.core.errors import DomainError
 from gridbee.people.choices import Role
 from gridbee.people.queries import EVERYWHERE, region_scope
 
-from . import presenters
+from . import kinds, presenters
 from .choices import OPEN_STATUSES, Urgency
 from .errors import CaseError
 from .models import Case
@@ -20,7 +20,10 @@ from .models import Case
 def cases_for(user) -> QuerySet[Case]:
     if not has_perm(user, Perm.CASES_VIEW):
         return Case.objects.none()
-    cases = Case.objects.select_related("category", "grid", "region")
+    # Kinds that scope their own cases (a partner's claim, a mediation) stay out of these queues.
+    cases = Case.objects.select_related("category", "grid", "region").exclude(
+        kind__in=kinds.scoped_kinds()
+    )
     if user.role == Role.DEPARTMENT:
         # A department sees what was dispatched to it, from dispatch to closure.
         return (
@@ -46,10 +49,28 @@ def open_emergencies(user) -> QuerySet[Case]:
 
 
 def visible_case(user, case_id) -> Case:
+    """A case of the report queues (cases_for) the user may see."""
     try:
         return cases_for(user).get(pk=case_id)
     except (Case.DoesNotExist, ValueError, TypeError):
         raise DomainError(CaseError.NOT_FOUND) from None
+
+
+def case_of_any_kind(user, case_id) -> Case:
+    """A case the user may see, scoped by its kind (Kind.visible), for the engine's steps."""
+    try:
+        kind = kinds.get(Case.objects.filter(pk=case_id).values_list("kind", flat=True).first())
+        scope = kind.visible(user) if kind is not None and kind.visible else cases_for(user)
+        return scope.get(pk=case_id)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise DomainError(CaseError.NOT_FOUND) from None
+
+
+def refuse_scoped_kinds(case_id) -> None:
+    """The photo reports' pages and endpoints leave the kinds with their own scoping (claims,
+    mediations) to their own app: such a case is "not found" there."""
+    if Case.objects.filter(pk=case_id, kind__in=kinds.scoped_kinds()).exists():
+        raise DomainError(CaseError.NOT_FOUND)
 
 
 def timeline_case(user, case_id) -> Case:

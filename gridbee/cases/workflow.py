@@ -27,7 +27,7 @@ from .choices import Urgency
 from .errors import CaseError
 from .kinds import IN_HAND, REPORTER, Step
 from .models import Case, Extension, Message
-from .queries import visible_case
+from .queries import case_of_any_kind
 
 REOPEN_DAYS = 7
 # The photo reports' table, by its old name.
@@ -49,9 +49,10 @@ def act(
     lon: float | None = None,
     accuracy_m: float | None = None,
     version: int | None = None,
+    extra: dict | None = None,
 ) -> Case:
     """Apply one step of the case's kind to a case, or refuse it with a clear error and change
-    nothing."""
+    nothing. `extra` carries what a kind's own step hooks need (kinds.Kind.hooks)."""
     if action not in kinds.vocabulary():
         raise DomainError(CaseError.INVALID_TRANSITION)
     note = (note or "").strip()
@@ -70,9 +71,9 @@ def act(
         now = timezone.now()
         on_time = None if case.step_deadline_at is None else now <= case.step_deadline_at
         source = case.status
-        _APPLY.get(action, _no_effect)(case, now, note=note, reason=reason, actor=actor,
-                                       department_code=department_code,
-                                       minutes=extension_minutes)  # fmt: skip
+        hook = kinds.of(case).hooks.get(action) or _APPLY.get(action, _no_effect)
+        hook(case, now, note=note, reason=reason, actor=actor, department_code=department_code,
+             minutes=extension_minutes, extra=extra or {})  # fmt: skip
         if step.target is not None:
             case.status = step.target
         case.version += 1
@@ -105,7 +106,7 @@ def _case_for(actor, case_id, action: str) -> tuple[Case, Step]:
         if partner is not None and not partner.can_act:
             raise DomainError(PeopleError.PARTNER_INACTIVE)
         return case, step
-    visible = visible_case(actor, case_id)  # not found = not yours
+    visible = case_of_any_kind(actor, case_id)  # not found = not yours
     if step is None:
         raise DomainError(CaseError.INVALID_TRANSITION)
     if not has_perm(actor, step.who):

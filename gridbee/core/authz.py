@@ -20,6 +20,8 @@ class Role(models.TextChoices):
     DEPARTMENT = "department", _("Department handler")
     REVIEWER = "reviewer", _("County reviewer")
     ADMIN = "admin", _("Administrator")
+    MEDIATOR = "mediator", _("Mediator")  # 调解员, of a mediation organisation
+    PLATFORM = "platform", _("Platform company")  # 平台企业's account: a party to disputes
 
 
 class Perm(StrEnum):
@@ -42,6 +44,11 @@ class Perm(StrEnum):
     CASH_PROPOSE = "rewards:cash:propose"  # 奖补: proposed at verification
     CASH_DECIDE = "rewards:cash:decide"  # approved or refused by the county
     CASH_PAY = "rewards:cash:pay"  # payout lists, marked paid
+    CLAIMS_RECORD = "claims:claims:record"  # 诉求: oral claims, filing, assigning, archiving
+    CLAIMS_ANSWER = "claims:claims:answer"  # a responsible body handles and answers a claim
+    MEDIATIONS_MANAGE = "claims:mediations:manage"  # accept, refuse, assign a mediator, refer
+    MEDIATIONS_MEDIATE = "claims:mediations:mediate"  # sessions, agreements, extensions
+    MEDIATIONS_RESPOND = "claims:mediations:respond"  # the employer or platform as a party
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -63,9 +70,11 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.CASES_TRIAGE,
             Perm.CASH_VIEW,
             Perm.CASH_PROPOSE,
+            Perm.CLAIMS_RECORD,
+            Perm.MEDIATIONS_MANAGE,
         }
     ),
-    Role.DEPARTMENT: frozenset({Perm.CASES_VIEW, Perm.CASES_HANDLE}),
+    Role.DEPARTMENT: frozenset({Perm.CASES_VIEW, Perm.CASES_HANDLE, Perm.CLAIMS_ANSWER}),
     Role.REVIEWER: frozenset(
         {
             Perm.APPLICATIONS_VIEW,
@@ -81,9 +90,13 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.CASH_VIEW,
             Perm.CASH_DECIDE,
             Perm.CASH_PAY,
+            Perm.CLAIMS_RECORD,
+            Perm.MEDIATIONS_MANAGE,
         }
     ),
     Role.ADMIN: frozenset(Perm),
+    Role.MEDIATOR: frozenset({Perm.MEDIATIONS_MANAGE, Perm.MEDIATIONS_MEDIATE}),
+    Role.PLATFORM: frozenset({Perm.CLAIMS_ANSWER, Perm.MEDIATIONS_RESPOND}),
 }
 
 

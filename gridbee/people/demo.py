@@ -69,6 +69,8 @@ DEMO_ACCOUNTS: list[dict[str, str]] = [
     {"role": Role.DEPARTMENT, "mobile": "13800000005", "name": "赵磊"},  # 城管局
     {"role": Role.REVIEWER, "mobile": "13800000006", "name": "周敏"},  # 县委社会工作部
     {"role": Role.ADMIN, "mobile": "13800000007", "name": "孙伟"},  # 系统管理员
+    {"role": Role.MEDIATOR, "mobile": "13800000008", "name": "吴静"},  # 劳动争议调解员
+    {"role": Role.PLATFORM, "mobile": "13800000009", "name": "郑凯"},  # 美团劳资专员
 ]
 
 # --- the county's organisations -------------------------------------------------------------
@@ -109,8 +111,17 @@ DEPARTMENTS = [
     ("wjj", "惠水县卫生健康局"),
     ("jtj", "惠水县交通运输局"),
     ("swj", "惠水县水务局"),
+    # Bodies that answer partners' claims (claims app): union, street, mediation, legal aid,
+    # and the platform company as a party.
+    ("zgh", "惠水县总工会"),
+    ("ljjd", "惠水县涟江街道办事处"),
+    ("ldtj", "惠水县劳动人事争议调解委员会"),
+    ("flyz", "惠水县法律援助中心"),
+    ("meituan", "美团外卖惠水站（平台企业）"),
 ]
 DEMO_DEPARTMENT = "cgj"  # the demo department account's
+# The organisation the demo mediator and the platform company's account act for.
+ROLE_DEPARTMENTS = {Role.MEDIATOR: "ldtj", Role.PLATFORM: "meituan"}
 
 # --- its people -----------------------------------------------------------------------------
 
@@ -280,6 +291,8 @@ def _scope(role: Role, orgs: _Orgs, station: Station | None = None) -> dict:
         scope["station_id"] = (station or orgs.stations[DEMO_STATION]).pk
     elif role == Role.DEPARTMENT:
         scope["department_id"] = orgs.departments[DEMO_DEPARTMENT].pk
+    elif role in ROLE_DEPARTMENTS:
+        scope["department_id"] = orgs.departments[ROLE_DEPARTMENTS[role]].pk
     return scope
 
 

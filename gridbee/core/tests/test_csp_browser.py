@@ -85,7 +85,9 @@ class Visitor:
 
 def test_no_page_violates_the_policy(chromium_browser, server):
     partner_case = Report.objects.filter(partner__user__mobile="13800000001").first().case_id
-    case = Case.objects.order_by("-pk").first().pk
+    case = Case.objects.filter(kind="report").order_by("-pk").first().pk
+    claim = Case.objects.filter(kind="claim", claim__parties__user__mobile="13800000001").first().pk
+    mediation = Case.objects.filter(kind="mediation").order_by("pk").first().pk
     partner_user = User.objects.get(mobile="13800000001").pk
     pages = {
         None: ["/login/", "/apply/"],
@@ -101,8 +103,13 @@ def test_no_page_violates_the_policy(chromium_browser, server):
             "/me/points/",
             "/shop/",
             "/points/rankings/",
+            "/claims/",
+            "/claims/new/",
+            f"/claims/{claim}/",
         ],
-        "13800000004": ["/", "/console/", f"/console/cases/{case}/"],  # operator
+        "13800000004": ["/", "/console/", f"/console/cases/{case}/", "/claims/"],  # operator
+        "13800000008": ["/", "/claims/?kind=mediation", f"/claims/{mediation}/"],  # mediator
+        "13800000009": ["/", f"/claims/{mediation}/"],  # platform company
         "13800000005": ["/department/"],
         "13800000006": [
             "/review/applications/",

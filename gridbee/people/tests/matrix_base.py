@@ -29,6 +29,7 @@ class Op:
     prepare: object = None  # county -> None, run before the snapshot
     denied: dict[str, int] = field(default_factory=dict)  # role -> status other than 403/401
     multipart: bool = False
+    steps: object = None  # a BY_STEP row's step table (its case kind's); None: photo reports'
 
     def expected(self, role: str) -> int:
         if role in self.allowed:

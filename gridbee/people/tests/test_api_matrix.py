@@ -13,6 +13,7 @@ from gridbee.api import api
 from gridbee.cases import workflow
 from gridbee.cases.kinds import REPORTER
 from gridbee.cases.models import Case, CaseEvent, Photo
+from gridbee.claims.tests import matrix_claims
 from gridbee.core.authz import Access, Perm, has_perm
 from gridbee.geo.tests import layers
 from gridbee.people import actions
@@ -40,7 +41,7 @@ from gridbee.rewards.tests import matrix_cash, matrix_points, matrix_shop
 from . import county as fixture
 from .matrix_base import EVERYONE, FAR, LOGGED_IN, ROLES, Op, only
 
-REWARDS_MATRICES = (matrix_points, matrix_shop, matrix_cash)
+REWARDS_MATRICES = (matrix_points, matrix_shop, matrix_cash, matrix_claims)
 
 
 @functools.cache
@@ -458,7 +459,8 @@ def needed(access, op: Op):
     """The permission a row's caller needs: the declared one, or for BY_STEP the one the step
     table gives the row's step (the last part of its path); None when no permission decides."""
     if access == Access.BY_STEP:
-        who = workflow.STEPS[op.path.split("?")[0].rsplit("/", 1)[-1]].who
+        steps = op.steps if op.steps is not None else workflow.STEPS
+        who = steps[op.path.split("?")[0].rsplit("/", 1)[-1]].who
         return None if who == REPORTER else who
     return access if isinstance(access, Perm) else None
 

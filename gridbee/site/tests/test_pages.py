@@ -25,6 +25,8 @@ HOME_TEXT = {
     Role.DEPARTMENT: ["派给本部门的案件", "待办案件"],
     Role.REVIEWER: ["县级审核", "入队审核", "奖补审批"],
     Role.ADMIN: ["系统管理", "管理后台"],
+    Role.MEDIATOR: ["劳动争议调解", "调解案件"],
+    Role.PLATFORM: ["与骑手的争议", "诉求与调解"],
 }
 WRONG_LOGIN = "手机号或密码不正确"
 URL_ATTRIBUTES = {"src", "href", "action", "srcset", "poster", "data", "formaction"}
