@@ -42,6 +42,7 @@ class Perm(StrEnum):
     CASH_PROPOSE = "rewards:cash:propose"  # 奖补: proposed at verification
     CASH_DECIDE = "rewards:cash:decide"  # approved or refused by the county
     CASH_PAY = "rewards:cash:pay"  # payout lists, marked paid
+    ALERTS_MANAGE = "alerts:alerts:manage"  # 预警: publish, follow, mark sightings, close
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -63,6 +64,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.CASES_TRIAGE,
             Perm.CASH_VIEW,
             Perm.CASH_PROPOSE,
+            Perm.ALERTS_MANAGE,
         }
     ),
     Role.DEPARTMENT: frozenset({Perm.CASES_VIEW, Perm.CASES_HANDLE}),
