@@ -67,6 +67,9 @@ class AlertPhoto(models.Model):
     class Meta:
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"{self.alert_id}/{self.pk}"
+
 
 class CapMessage(models.Model):
     """One CAP 1.2 message of an alert (Alert, then Updates, then a Cancel), each referencing
@@ -82,6 +85,9 @@ class CapMessage(models.Model):
     class Meta:
         ordering = ["sent", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.alert_id} {self.msg_type}"
+
 
 class AlertEvent(models.Model):
     """The alert's timeline, for staff: who published, updated, closed, viewed after close."""
@@ -96,6 +102,9 @@ class AlertEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.alert_id} {self.action}"
 
 
 class PartnerPosition(models.Model):
@@ -114,6 +123,9 @@ class PartnerPosition(models.Model):
     class Meta:
         verbose_name = _("partner position")
         verbose_name_plural = _("partner positions")
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} @ {self.h3_cell:x}"
 
 
 class Told(models.Model):
@@ -135,6 +147,9 @@ class Told(models.Model):
             models.UniqueConstraint(fields=["alert", "partner"], name="told_once_per_alert")
         ]
         indexes = [models.Index(fields=["partner", "alert"], name="told_partner")]
+
+    def __str__(self) -> str:
+        return f"{self.alert_id} → {self.partner_id}"
 
 
 class Sighting(models.Model):
@@ -165,3 +180,6 @@ class Sighting(models.Model):
                 fields=["partner", "idempotency_key"], name="sighting_idempotent"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.alert_id}: {self.pk}"
