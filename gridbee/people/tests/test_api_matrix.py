@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from ninja.utils import normalize_path
 
+from gridbee.alerts.tests import matrix_alerts
 from gridbee.api import api
 from gridbee.cases import workflow
 from gridbee.cases.kinds import REPORTER
@@ -40,7 +41,7 @@ from gridbee.rewards.tests import matrix_cash, matrix_points, matrix_shop
 from . import county as fixture
 from .matrix_base import EVERYONE, FAR, LOGGED_IN, ROLES, Op, only
 
-REWARDS_MATRICES = (matrix_points, matrix_shop, matrix_cash)
+REWARDS_MATRICES = (matrix_points, matrix_shop, matrix_cash, matrix_alerts)
 
 
 @functools.cache
