@@ -61,6 +61,7 @@ def for_partner(alert: Alert) -> dict:
         "kind": alert.kind,
         "kind_name": str(alert.get_kind_display()),
         "status": alert.status,
+        "status_name": str(alert.get_status_display()),
         "active": alert.is_active,
     }
     if alert.is_active:

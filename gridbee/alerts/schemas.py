@@ -74,6 +74,7 @@ class NearAlertOut(Schema):
     kind: str
     kind_name: str
     status: str
+    status_name: str
     active: bool
     person_name: str | None = None
     description: str | None = None

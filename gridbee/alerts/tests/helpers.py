@@ -41,7 +41,7 @@ def publish(county, now=None, **overrides):
     fields = {
         "actor": county.operator,
         "kind": AlertKind.MISSING_CHILD,
-        "person_name": "小明",
+        "person_name": "刘小红",
         "description": "男孩, 6岁, 蓝色上衣",
         "contact": "110",
         "lat": LAST_SEEN[0],

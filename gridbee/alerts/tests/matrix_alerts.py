@@ -34,7 +34,7 @@ def publish_body(county) -> dict:
     now = timezone.now()
     return {
         "kind": "missing_child",
-        "person_name": "小明",
+        "person_name": "刘小红",
         "description": "男孩, 6岁",
         "lat": LAST_SEEN[0],
         "lon": LAST_SEEN[1],

@@ -69,7 +69,7 @@ def test_the_unreached_get_a_message_without_the_persons_details(county):
     actions.receipt(county.partner, alert.pk, "delivered", now=now)
     assert actions.sweep(now + 2 * MINUTE)["messaged"] == 1
     message = OutboxMessage.objects.get(recipient=near.user.mobile)
-    assert "小明" not in message.body and "蓝色" not in message.body
+    assert "刘小红" not in message.body and "蓝色" not in message.body
     assert not OutboxMessage.objects.filter(recipient=county.partner_user.mobile).exists()
     assert actions.sweep(now + 3 * MINUTE)["messaged"] == 0
 

@@ -108,7 +108,7 @@ def test_after_close_partners_see_nothing_of_the_person_and_staff_keep_it(county
     alert = publish(county)
     partner, operator = client(county.partner_user), client(county.operator)
     [near] = partner.get("/api/alerts/near").json()
-    assert near["person_name"] == "小明" and near["photo_urls"]
+    assert near["person_name"] == "刘小红" and near["photo_urls"]
     photo_url = near["photo_urls"][0]
     seen = partner.get(photo_url)
     assert seen.status_code == 200 and "no-store" in seen["Cache-Control"]
@@ -126,10 +126,10 @@ def test_after_close_partners_see_nothing_of_the_person_and_staff_keep_it(county
     assert ended["person_name"] is None and ended["description"] is None
     assert ended["photo_urls"] == []
     assert partner.get(photo_url).status_code == 404
-    assert "小明" not in partner.get(f"/api/alerts/near/{alert.pk}").content.decode()
+    assert "刘小红" not in partner.get(f"/api/alerts/near/{alert.pk}").content.decode()
 
     assert operator.get(photo_url).status_code == 200
-    assert operator.get(f"/api/alerts/{alert.pk}").json()["person_name"] == "小明"
+    assert operator.get(f"/api/alerts/{alert.pk}").json()["person_name"] == "刘小红"
     assert alert.events.filter(action="photo_viewed", actor=county.operator).exists()
     assert not Told.objects.filter(alert=alert, all_clear_at__isnull=True).exists()
 
@@ -154,7 +154,7 @@ def test_partners_cannot_list_or_search_alerts(county):
     publish(county)
     partner = client(county.partner_user)
     assert partner.get("/api/alerts").status_code == 403
-    assert partner.get("/api/alerts?name=小明").status_code == 403
+    assert partner.get("/api/alerts?name=刘小红").status_code == 403
     outside = partner_at(county, 5, LAST_SEEN[0] + 0.5, LAST_SEEN[1])
     assert client(outside.user).get("/api/alerts/near").json() == []
 
