@@ -63,6 +63,19 @@ class CaseEventKind(models.TextChoices):
     REOPEN = "reopen", _("Reopened by the reporter")
     ESCALATE = "escalate", _("Overdue: escalated")
     CROWD_CHECK = "crowd_check", _("Checked by a partner passing by")  # 众包核查
+    LINKED = "linked", _("Dispatched to the linkage")  # 五情联动: a lead and supporting ones
+    SUPPORT_SIGN = "support_sign", _("Signed for by a supporting department")
+    SUPPORT_REPORT = "support_report", _("Reported by a supporting department")
+
+
+class Channel(models.TextChoices):
+    """The rapid-response linkage's channels (五情联动), each a department of the county."""
+
+    POLICE = "police", _("Police")  # 警情
+    PETITION = "petition", _("Petitions")  # 访情
+    OPINION = "opinion", _("Public opinion")  # 舆情
+    LITIGATION = "litigation", _("Litigation")  # 诉情
+    COMMUNITY = "community", _("Community")  # 社情
 
 
 class RejectReason(models.TextChoices):
