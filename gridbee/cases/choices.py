@@ -108,3 +108,4 @@ class CategoryGroup(models.TextChoices):
 class ReportSource(models.TextChoices):
     APP = "app", _("Partner app")
     OPEN311 = "open311", _("Open311 client")
+    HOTLINE = "hotline", _("Hotline (phoned in)")  # 24 h hotline, 专人专岗应哨

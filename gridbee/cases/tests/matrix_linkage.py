@@ -39,3 +39,17 @@ OPS: dict = {
     ),
 }
 PATH_PARAMETERS = {"{linked_case}": "{case_id}", "/support/sign": "/support/{action}"}
+
+# The hotline (reports) has one operation; its row lives here with the other additions of the
+# alerts work, so that one module registers them.
+OPS["reports_hotline"] = Op(
+    "POST",
+    "/api/reports/hotline",
+    only(201, ["operator", "admin"]),
+    body={
+        "category": "overflowing_bins",
+        "lat": layers.Y0 + 0.005,
+        "lon": layers.X0 + 0.005,
+        "idempotency_key": "matrix-call",
+    },
+)
