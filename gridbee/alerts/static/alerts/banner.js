@@ -152,6 +152,12 @@
   refresh(false);
   if (window.EventSource) {
     var source = new EventSource(el.dataset.liveUrl);
+    source.onopen = function () {
+      el.dataset.live = "open";
+    };
+    source.onerror = function () {
+      el.dataset.live = "retrying";
+    };
     source.onmessage = function (message) {
       var event;
       try {
