@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Urgency(models.TextChoices):
@@ -71,11 +72,11 @@ class CaseEventKind(models.TextChoices):
 class Channel(models.TextChoices):
     """The rapid-response linkage's channels (五情联动), each a department of the county."""
 
-    POLICE = "police", _("Police")  # 警情
-    PETITION = "petition", _("Petitions")  # 访情
-    OPINION = "opinion", _("Public opinion")  # 舆情
-    LITIGATION = "litigation", _("Litigation")  # 诉情
-    COMMUNITY = "community", _("Community")  # 社情
+    POLICE = "police", pgettext_lazy("linkage", "Police")  # 警情
+    PETITION = "petition", pgettext_lazy("linkage", "Petitions")  # 访情
+    OPINION = "opinion", pgettext_lazy("linkage", "Public opinion")  # 舆情
+    LITIGATION = "litigation", pgettext_lazy("linkage", "Litigation")  # 诉情
+    COMMUNITY = "community", pgettext_lazy("linkage", "Community")  # 社情
 
 
 class RejectReason(models.TextChoices):

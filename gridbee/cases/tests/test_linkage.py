@@ -71,9 +71,9 @@ def test_dispatch_to_a_lead_and_supporting_departments_on_one_timeline(channels)
     assert answer.status_code == 200, answer.content
     rows = answer.json()
     assert [(r["department"], r["channel"], r["lead"]) for r in rows] == [
-        ("公安局", "Police", True),
-        ("城管局", "Community", False),
-        ("信访局", "Petitions", False),
+        ("公安局", "警情", True),
+        ("城管局", "社情", False),
+        ("信访局", "访情", False),
     ]
     case.refresh_from_db()
     assert case.status == S.DISPATCHED and case.department.code == "police"
