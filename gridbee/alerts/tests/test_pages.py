@@ -77,3 +77,15 @@ def test_partner_page_shows_the_person_until_the_close(county):
 def test_every_partner_page_carries_the_banner_and_staff_pages_do_not(county):
     assert 'id="alert-banner"' in client(county.partner_user).get("/").content.decode()
     assert 'id="alert-banner"' not in client(county.operator).get("/").content.decode()
+
+
+def test_the_operator_renews_an_alert_as_a_cap_update(county):
+    alert = publish(county, expires_at=timezone.now() + datetime.timedelta(hours=1))
+    operator = client(county.operator)
+    answer = operator.post(
+        f"/console/alerts/{alert.pk}/update/", {"expires_hours": "12", "note": "续期"}
+    )
+    assert answer.status_code == 302
+    alert.refresh_from_db()
+    assert alert.expires_at > timezone.now() + datetime.timedelta(hours=11)
+    assert [m.msg_type for m in alert.messages.all()] == ["Alert", "Update"]

@@ -127,11 +127,34 @@ def alert_page(request, alert_id: int):
         "alert": alert,
         "detail": detail,
         "closing": [(s, AlertStatus(s).label) for s in CLOSING],
+        "expiry_hours": EXPIRY_HOURS,
         "messages_cap": list(alert.messages.all()),
         "events": alert.events.select_related("actor"),
         "map_config": config,
     }
     return render(request, "alerts/alert.html", context)
+
+
+@require_POST
+@needs(Perm.ALERTS_MANAGE)
+def update(request, alert_id: int):
+    """Renew (a later expiry, counted from now) or correct the description: a CAP Update."""
+    try:
+        hours = int(request.POST.get("expires_hours") or 0)
+    except ValueError:
+        hours = 0
+    description = (request.POST.get("description") or "").strip() or None
+    try:
+        actions.update(
+            alert_id,
+            actor=request.user,
+            description=description,
+            expires_at=timezone.now() + datetime.timedelta(hours=hours) if hours > 0 else None,
+            note=request.POST.get("note", ""),
+        )
+    except DomainError as error:
+        show_refusal(request, error)
+    return redirect("alert-console", alert_id=alert_id)
 
 
 @require_POST

@@ -149,6 +149,45 @@
       .catch(function () {});
   }
 
+  // Position, only with the partner's consent (the button on the home page), at most every
+  // five minutes, while a GridBee page is open.
+  var CONSENT = "gridbee-share-position";
+  var SENT_AT = "gridbee-position-sent-at";
+  function sharePosition(force) {
+    var last = Number(localStorage.getItem(SENT_AT) || 0);
+    if (localStorage.getItem(CONSENT) !== "yes" || !navigator.geolocation) {
+      return;
+    }
+    if (!force && Date.now() - last < 5 * 60 * 1000) {
+      return;
+    }
+    navigator.geolocation.getCurrentPosition(function (p) {
+      localStorage.setItem(SENT_AT, String(Date.now()));
+      fetch(el.dataset.positionUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
+        body: JSON.stringify({ lat: p.coords.latitude, lon: p.coords.longitude, consent: true }),
+      }).catch(function () {});
+    });
+  }
+  var toggle = document.getElementById("share-position");
+  function showToggle() {
+    var on = localStorage.getItem(CONSENT) === "yes";
+    toggle.setAttribute("aria-pressed", on ? "true" : "false");
+    toggle.textContent = on ? toggle.dataset.on : toggle.dataset.off;
+  }
+  if (toggle) {
+    showToggle();
+    toggle.addEventListener("click", function () {
+      var on = localStorage.getItem(CONSENT) === "yes";
+      localStorage.setItem(CONSENT, on ? "no" : "yes");
+      showToggle();
+      sharePosition(true);
+    });
+  }
+  sharePosition(false);
+
   refresh(false);
   if (window.EventSource) {
     var source = new EventSource(el.dataset.liveUrl);
