@@ -169,14 +169,15 @@ def store_partners(start: int, end: int) -> None:
                 ]
             )
             partner_ids = Partner.objects.filter(user_id__in=users.values()).values_list(
-                "pk", flat=True
+                "pk", "user_id"
             )
             rows = []
-            for pk in partner_ids:
+            for pk, user_id in partner_ids:
                 lat, lon = place(rng, centres)
                 rows.append(
                     PartnerPosition(
                         partner_id=pk,
+                        user_id=user_id,
                         lat=lat,
                         lon=lon,
                         source="app",
@@ -186,6 +187,16 @@ def store_partners(start: int, end: int) -> None:
                 )
             PartnerPosition.objects.bulk_create(rows)
         print(f"  {high:,} / {end:,}", flush=True)
+    analyze()
+
+
+def analyze() -> None:
+    """Fresh planner statistics after a bulk load, as autovacuum would make them in time."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in ("alerts_partnerposition", "people_partner", "people_user"):
+            cursor.execute(f"ANALYZE {table}")
 
 
 # -- targeting ------------------------------------------------------------------------------

@@ -114,6 +114,9 @@ class PartnerPosition(models.Model):
     partner = models.OneToOneField(
         "people.Partner", on_delete=models.CASCADE, primary_key=True, related_name="position"
     )
+    # The partner's account, kept here (it never changes) so that targeting reads this table
+    # alone: the live topic of whom to tell is the user's.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     lat = models.FloatField()
     lon = models.FloatField()
     h3_cell = models.BigIntegerField(db_index=True)

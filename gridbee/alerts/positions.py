@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gridbee.people.choices import PartnerStatus
+from gridbee.people.models import Partner
 
 from .choices import PositionSource
 from .models import PartnerPosition
@@ -62,12 +63,14 @@ def cells_within(lat: float, lon: float, radius_m: float) -> list[int]:
 
 def partners_within(lat: float, lon: float, radius_m: float) -> list[tuple[int, int, int]]:
     """(partner id, user id, cell) of the active partners whose last position lies within
-    radius_m of the point: one query on the position index."""
+    radius_m of the point: one query, on the position index. Partners not active are left out
+    by a subquery on them (few: suspended or revoked), which keeps the plan on the cell index
+    whatever the partners table holds; joining it instead lets the planner scan all of it."""
+    inactive = Partner.objects.exclude(status=PartnerStatus.ACTIVE).values("pk")
     return list(
-        PartnerPosition.objects.filter(
-            h3_cell__in=cells_within(lat, lon, radius_m),
-            partner__status=PartnerStatus.ACTIVE,
-        ).values_list("partner_id", "partner__user_id", "h3_cell")
+        PartnerPosition.objects.filter(h3_cell__in=cells_within(lat, lon, radius_m))
+        .exclude(partner_id__in=inactive)
+        .values_list("partner_id", "user_id", "h3_cell")
     )
 
 
@@ -80,9 +83,11 @@ def record(partner_id: int, lat: float, lon: float, source: str, at=None) -> Non
             lat=lat, lon=lon, h3_cell=cell, source=source, at=at
         )
         if not updated and not PartnerPosition.objects.filter(partner_id=partner_id).exists():
+            user_id = Partner.objects.values_list("user_id", flat=True).get(pk=partner_id)
             PartnerPosition.objects.create(
-                partner_id=partner_id, lat=lat, lon=lon, h3_cell=cell, source=source, at=at
-            )
+                partner_id=partner_id, user_id=user_id, lat=lat, lon=lon, h3_cell=cell,
+                source=source, at=at,
+            )  # fmt: skip
 
 
 def refresh_from_reports(since) -> int:
