@@ -24,6 +24,7 @@ RESOLUTION = 8
 # a position.
 AREA_RESOLUTION = 7
 EARTH_RADIUS_M = 6_371_008.8
+NOT_ACTIVE = [s for s in PartnerStatus.values if s != PartnerStatus.ACTIVE]
 
 
 def cell_of(lat: float, lon: float, resolution: int = RESOLUTION) -> int:
@@ -66,7 +67,7 @@ def partners_within(lat: float, lon: float, radius_m: float) -> list[tuple[int, 
     radius_m of the point: one query, on the position index. Partners not active are left out
     by a subquery on them (few: suspended or revoked), which keeps the plan on the cell index
     whatever the partners table holds; joining it instead lets the planner scan all of it."""
-    inactive = Partner.objects.exclude(status=PartnerStatus.ACTIVE).values("pk")
+    inactive = Partner.objects.filter(status__in=NOT_ACTIVE).values("pk")  # on its index
     return list(
         PartnerPosition.objects.filter(h3_cell__in=cells_within(lat, lon, radius_m))
         .exclude(partner_id__in=inactive)
