@@ -2,7 +2,7 @@
    partners only). Plain JS, no build step.
 
    On load it asks GET {nearUrl} for the active alerts this partner was told of and shows
-   the newest; it listens to the partner's own live stream ({liveUrl}, Server-Sent Events)
+   the newest; it listens to the partner's own live stream ({streamUrl}, Server-Sent Events)
    and, on {"type": "alert"}, asks again, shows the banner with the photo, a short tone
    (WebAudio, no file to fetch) and a vibration, and tells the server the page received it
    (delivered). On {"type": "alert_closed"} the banner gives way to the all-clear and the
@@ -190,7 +190,7 @@
 
   refresh(false);
   if (window.EventSource) {
-    var source = new EventSource(el.dataset.liveUrl);
+    var source = new EventSource(el.dataset.streamUrl);
     source.onopen = function () {
       el.dataset.live = "open";
     };
