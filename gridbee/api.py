@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from gridbee.alerts.api import router as alerts_router
 from gridbee.cases.api import router as cases_router
 from gridbee.claims.api import router as claims_router
 from gridbee.core.api import router as core_router
@@ -115,3 +116,4 @@ api.add_router("/", reports_router)
 api.add_router("/", cases_router)
 api.add_router("/", rewards_router)
 api.add_router("/", claims_router)
+api.add_router("/", alerts_router)

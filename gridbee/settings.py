@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "gridbee.cases",
     "gridbee.rewards",
     "gridbee.claims",
+    "gridbee.alerts",
     "gridbee.site",
 ]
 

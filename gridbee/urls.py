@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("gridbee.cases.urls")),
     path("", include("gridbee.rewards.urls")),
     path("", include("gridbee.claims.urls")),
+    path("", include("gridbee.alerts.urls")),
     path("", include("gridbee.people.urls")),
     path("", include("gridbee.site.urls")),
 ]

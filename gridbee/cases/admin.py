@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from gridbee.core.admin import ReadOnlyAdmin
 
-from .models import Case, CaseEvent, CrowdCheck, Message
+from .models import Case, CaseEvent, CrowdCheck, LinkageChannel, Message
 
 
 class CaseEventInline(admin.TabularInline):
@@ -54,3 +54,11 @@ class MessageAdmin(ReadOnlyAdmin):
     list_display = ["id", "recipient", "case", "kind", "created_at", "read_at"]
     list_filter = ["kind"]
     raw_id_fields = ["recipient", "case"]
+
+
+@admin.register(LinkageChannel)
+class LinkageChannelAdmin(admin.ModelAdmin):
+    """五情联动: a county names the department answering each channel here."""
+
+    list_display = ["county", "channel", "department"]
+    list_filter = ["channel"]

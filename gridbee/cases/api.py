@@ -14,7 +14,7 @@ from gridbee.core.schemas import ErrorOut
 from gridbee.geo.choices import Crs
 from gridbee.people.auth import LOGGED_IN
 
-from . import actions, crowd, presenters, queries, workflow
+from . import actions, crowd, linkage, presenters, queries, workflow
 from .choices import CaseEventKind
 from .indicators import indicators
 from .models import Case, Message
@@ -26,6 +26,8 @@ from .schemas import (
     CrowdOfferOut,
     EscalationOut,
     EventOut,
+    LinkageRowOut,
+    LinkIn,
     MergeIn,
     MessageOut,
     NoteIn,
@@ -99,6 +101,30 @@ def get_case(request, case_id: int):
 def mark_emergency(request, case_id: int, body: NoteIn):
     actions.mark_emergency(case_id, actor=request.user, note=body.note)
     return case_out(queries.visible_case(request.user, case_id))
+
+
+@router.post(
+    "/cases/{case_id}/linkage", response={200: list[LinkageRowOut], **ERRORS}, auth=LOGGED_IN
+)
+@needs(Perm.CASES_TRIAGE)
+def dispatch_linked(request, case_id: int, body: LinkIn):
+    """五情联动: dispatch an accepted emergency to a lead department and supporting ones."""
+    case = linkage.dispatch_linked(
+        case_id, actor=request.user, lead=body.lead, supporting=body.supporting, note=body.note
+    )
+    return linkage.linkage_of(case)
+
+
+@router.post(
+    "/cases/{case_id}/support/{action}",
+    response={200: list[LinkageRowOut], **ERRORS},
+    auth=LOGGED_IN,
+)
+@needs(Perm.CASES_HANDLE)
+def support_step(request, case_id: int, action: Literal["sign", "report"], body: NoteIn):
+    """A supporting department of a linked case signs for it, or reports (with a note)."""
+    support = linkage.support_step(case_id, action, actor=request.user, note=body.note)
+    return linkage.linkage_of(support.case)
 
 
 @router.post("/cases/{case_id}/merge", response={200: CaseOut, **ERRORS}, auth=LOGGED_IN)

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Urgency(models.TextChoices):
@@ -82,6 +83,19 @@ class CaseEventKind(models.TextChoices):
     PERFORM = "perform", _("Performance followed up")  # 履行回访
     LEGAL_AID = "legal_aid", _("Referred to legal aid")  # 法律援助
     REPRESENT = "represent", _("Representatives chosen")  # 推选代表
+    LINKED = "linked", _("Dispatched to the linkage")  # 五情联动: a lead and supporting ones
+    SUPPORT_SIGN = "support_sign", _("Signed for by a supporting department")
+    SUPPORT_REPORT = "support_report", _("Reported by a supporting department")
+
+
+class Channel(models.TextChoices):
+    """The rapid-response linkage's channels (五情联动), each a department of the county."""
+
+    POLICE = "police", pgettext_lazy("linkage", "Police")  # 警情
+    PETITION = "petition", pgettext_lazy("linkage", "Petitions")  # 访情
+    OPINION = "opinion", pgettext_lazy("linkage", "Public opinion")  # 舆情
+    LITIGATION = "litigation", pgettext_lazy("linkage", "Litigation")  # 诉情
+    COMMUNITY = "community", pgettext_lazy("linkage", "Community")  # 社情
 
 
 class RejectReason(models.TextChoices):
@@ -114,3 +128,4 @@ class CategoryGroup(models.TextChoices):
 class ReportSource(models.TextChoices):
     APP = "app", _("Partner app")
     OPEN311 = "open311", _("Open311 client")
+    HOTLINE = "hotline", _("Hotline (phoned in)")  # 24 h hotline, 专人专岗应哨

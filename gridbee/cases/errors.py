@@ -5,6 +5,20 @@ from gridbee.core.errors import ErrorCode
 
 class CaseError(ErrorCode):
     NOT_FOUND = ("cases.not_found", 404, _("Not found."))
+    LINKAGE_INVALID = (
+        "cases.linkage_invalid",
+        400,
+        _(
+            "Linkage is for emergencies: choose a lead department and supporting ones of the"
+            " county, each once."
+        ),
+    )
+    NOT_THE_LEAD = (
+        "cases.not_the_lead",
+        403,
+        _("Only the lead department takes this step; supporting ones sign and report apart."),
+    )
+    NOT_SUPPORTING = ("cases.not_supporting", 404, _("Not found."))
     NOT_OPEN = ("cases.not_open", 409, _("This case is no longer open."))
     MERGE_MISMATCH = (
         "cases.merge_mismatch",

@@ -14,7 +14,7 @@ from gridbee.people.queries import EVERYWHERE, region_scope
 from . import kinds, presenters
 from .choices import OPEN_STATUSES, Urgency
 from .errors import CaseError
-from .models import Case
+from .models import Case, CaseSupport
 
 
 def cases_for(user) -> QuerySet[Case]:
@@ -25,9 +25,13 @@ def cases_for(user) -> QuerySet[Case]:
         kind__in=kinds.scoped_kinds()
     )
     if user.role == Role.DEPARTMENT:
-        # A department sees what was dispatched to it, from dispatch to closure.
-        return (
-            cases.filter(department_id=user.department_id) if user.department_id else (cases.none())
+        # A department sees what was dispatched to it, from dispatch to closure, as the lead
+        # or as a supporting department of the linkage (五情联动).
+        if not user.department_id:
+            return cases.none()
+        supported = CaseSupport.objects.filter(department_id=user.department_id)
+        return cases.filter(
+            Q(department_id=user.department_id) | Q(pk__in=supported.values("case_id"))
         )
     if user.role == Role.OPERATOR and not user.region_id:
         return cases.filter(grid__in=user.grids.all())

@@ -27,6 +27,22 @@ class NoteIn(Schema):
     note: str = Field("", max_length=500)
 
 
+class LinkIn(Schema):
+    """五情联动: the lead department's code and the supporting ones'."""
+
+    lead: str = Field(max_length=30)
+    supporting: list[str] = Field(default_factory=list, max_length=10)
+    note: str = Field("", max_length=500)
+
+
+class LinkageRowOut(Schema):
+    department: str
+    channel: str
+    lead: bool
+    signed: bool
+    reported: bool
+
+
 class MergeIn(Schema):
     source_ids: list[Id] = Field(min_length=1, max_length=50)
     note: str = Field("", max_length=500)

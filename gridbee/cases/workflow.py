@@ -111,7 +111,20 @@ def _case_for(actor, case_id, action: str) -> tuple[Case, Step]:
         raise DomainError(CaseError.INVALID_TRANSITION)
     if not has_perm(actor, step.who):
         raise DomainError(CommonError.FORBIDDEN)
+    if _supports_only(actor, visible, step):
+        raise DomainError(CaseError.NOT_THE_LEAD)
     return Case.objects.select_for_update().get(pk=visible.pk), step
+
+
+def _supports_only(actor, case: Case, step: Step) -> bool:
+    """A supporting department of a linked case (linkage.py) sees it, but its steps are the
+    lead's."""
+    from gridbee.core.authz import Perm
+
+    department_id = getattr(actor, "department_id", None)
+    return bool(
+        step.who == Perm.CASES_HANDLE and department_id and case.department_id != department_id
+    )
 
 
 def _is_id(value) -> bool:

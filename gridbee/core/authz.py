@@ -49,6 +49,7 @@ class Perm(StrEnum):
     MEDIATIONS_MANAGE = "claims:mediations:manage"  # accept, refuse, assign a mediator, refer
     MEDIATIONS_MEDIATE = "claims:mediations:mediate"  # sessions, agreements, extensions
     MEDIATIONS_RESPOND = "claims:mediations:respond"  # the employer or platform as a party
+    ALERTS_MANAGE = "alerts:alerts:manage"  # 预警: publish, follow, mark sightings, close
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -72,6 +73,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.CASH_PROPOSE,
             Perm.CLAIMS_RECORD,
             Perm.MEDIATIONS_MANAGE,
+            Perm.ALERTS_MANAGE,
         }
     ),
     Role.DEPARTMENT: frozenset({Perm.CASES_VIEW, Perm.CASES_HANDLE, Perm.CLAIMS_ANSWER}),

@@ -8,7 +8,7 @@ from ninja.files import UploadedFile
 
 from gridbee.cases.errors import EvidenceError
 from gridbee.cases.models import Category
-from gridbee.core.authz import Access, needs
+from gridbee.core.authz import Access, Perm, needs
 from gridbee.core.errors import DomainError
 from gridbee.core.media import read_upload
 from gridbee.core.numbers import AccuracyM, Latitude, Longitude
@@ -18,9 +18,9 @@ from gridbee.geo.choices import Crs
 from gridbee.people.auth import LOGGED_IN
 from gridbee.people.queries import partner_of
 
-from . import queries
+from . import hotline, queries
 from .actions import Sender, submit_report
-from .schemas import CategoryOut, MyReportOut, ReportAnswerOut
+from .schemas import CategoryOut, HotlineIn, MyReportOut, ReportAnswerOut
 
 router = Router(tags=["reports"])
 ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 413, 422), ErrorOut)
@@ -60,6 +60,29 @@ def create_report(
         emergency=emergency,
         phone_time=phone_time,
         photos=[read_upload(f) for f in photos],
+    )
+    return Status(201 if created else 200, answer)
+
+
+@router.post(
+    "/reports/hotline",
+    response={200: ReportAnswerOut, 201: ReportAnswerOut, **ERRORS},
+    auth=LOGGED_IN,
+)
+@needs(Perm.CASES_TRIAGE)
+def hotline_report(request, body: HotlineIn):
+    """A report phoned in to the 24 h hotline (专人专岗应哨), recorded by the operator on duty;
+    it then runs as any report. Send an `Idempotency-Key` as for reports."""
+    answer, created = hotline.record_call(
+        request.user,
+        idempotency_key=request.headers.get("Idempotency-Key", "") or body.idempotency_key,
+        category_code=body.category,
+        lat=body.lat,
+        lon=body.lon,
+        crs=body.crs,
+        urgent=body.urgent,
+        text=body.text,
+        callback=body.callback,
     )
     return Status(201 if created else 200, answer)
 

@@ -27,6 +27,11 @@ class ReportError(ErrorCode):
         _("This place is outside the area GridBee serves here."),
     )
     PHOTO_NOT_FOUND = ("reports.photo_not_found", 404, _("Not found."))
+    CALLBACK_INVALID = (
+        "reports.callback_invalid",
+        400,
+        _("The callback number has 6 to 20 digits (a mobile or a landline)."),
+    )
     # 422 as the IETF Idempotency-Key draft asks: the request is well-formed, but its key
     # already stands for another one.
     IDEMPOTENCY_KEY_REUSED = (

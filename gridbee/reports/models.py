@@ -2,6 +2,7 @@
 categories and Open311 clients belong to the case file (cases.models); the proxies below keep
 them where the administrators have always found them (/admin/reports/…)."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -50,3 +51,30 @@ class Open311Settings(models.Model):
 
     def __str__(self) -> str:
         return str(self.county)
+
+
+class HotlineCall(models.Model):
+    """A report phoned in to the 24 h hotline (专人专岗应哨), recorded by the operator on duty:
+    the caller's callback number is kept here, apart from the report, and shown masked."""
+
+    report = models.OneToOneField(
+        case_file.Report, on_delete=models.CASCADE, related_name="hotline_call"
+    )
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    callback = models.CharField(_("callback number"), max_length=20, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hotline call")
+        verbose_name_plural = _("hotline calls")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} ({self.masked_callback})"
+
+    @property
+    def masked_callback(self) -> str:
+        number = self.callback
+        return f"{number[:3]}****{number[-4:]}" if len(number) >= 8 else "****"

@@ -1,6 +1,10 @@
 import datetime
 
 from ninja import Schema
+from pydantic import Field
+
+from gridbee.core.numbers import Latitude, Longitude
+from gridbee.geo.choices import Crs
 
 
 class CaseBriefOut(Schema):
@@ -45,3 +49,18 @@ class MyReportOut(Schema):
     case_urgency: str
     grid_name: str | None
     photo_ids: list[int]
+
+
+class HotlineIn(Schema):
+    """A report phoned in to the hotline, recorded by the operator on duty."""
+
+    category: str = Field(max_length=50)
+    lat: Latitude
+    lon: Longitude
+    crs: Crs = Crs.WGS84
+    urgent: bool = False
+    text: str = Field("", max_length=500)
+    callback: str = Field("", max_length=20, description="The caller's number, kept private")
+    idempotency_key: str = Field(
+        "", max_length=100, description="When no Idempotency-Key header is sent"
+    )

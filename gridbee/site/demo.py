@@ -5,6 +5,7 @@ exercises the real paths."""
 from django.db import transaction
 
 from gridbee.claims.demo import create_demo_claims
+from gridbee.alerts.demo import create_demo_alerts
 from gridbee.core.actions import mark_demo
 from gridbee.geo.actions import import_grids, import_regions
 from gridbee.geo.demo_layer import huishui_grids, huishui_regions
@@ -35,6 +36,7 @@ def create_demo_city() -> list[dict]:
         create_demo_shop()
         create_demo_cash_rewards()
         create_demo_claims()
+        create_demo_alerts()
         mark_demo()  # every page says so from now on
     return existing_demo_accounts()
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_case_file'),
+        ('cases', '0008_alerts_linkage'),
     ]
 
     operations = [

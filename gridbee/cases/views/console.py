@@ -28,7 +28,7 @@ from gridbee.geo.maps import MAP_CENTER
 from gridbee.people.choices import Role
 from gridbee.people.models import Department
 
-from .. import crowd, kinds, presenters, queries, workflow
+from .. import crowd, kinds, linkage, presenters, queries, workflow
 from ..choices import OPEN_STATUSES, CaseEventKind, CaseStatus, Rating, RejectReason, Urgency
 from ..indicators import indicators
 from ..models import Case, EventPhoto, Extension
@@ -277,12 +277,25 @@ def _case_context(request, case: Case) -> dict:
         "forms": _step_forms(user, case, pending),
         "pending_extension": pending,
         "departments": Department.objects.filter(county_id=case.county_id).order_by("code"),
+        "linkage": _linkage(user, case),
         "map_config": _map_config([marker], {"lat": case.lat, "lon": case.lon}, 17),
         "live_url": reverse("live-case", args=[case.pk]),
         "live_text": {k: str(v) for k, v in LIVE_TEXT.items()},
         "back_url": reverse(
             "department" if user.role == Role.DEPARTMENT else "console",
         ),
+    }
+
+
+def _linkage(user, case: Case) -> dict:
+    """五情联动 on the case page: who signed and reported, the linked dispatch for an accepted
+    emergency, a supporting department's own sign and report."""
+    return {
+        "rows": linkage.linkage_of(case),
+        "can_dispatch": case.urgency == Urgency.EMERGENCY
+        and case.status == CaseStatus.ACCEPTED
+        and has_perm(user, Perm.CASES_TRIAGE),
+        "support": linkage.supporting(case, user),
     }
 
 

@@ -9,11 +9,13 @@ import pytest
 from django.test import Client
 from ninja.utils import normalize_path
 
+from gridbee.alerts.tests import matrix_alerts
 from gridbee.api import api
 from gridbee.cases import workflow
 from gridbee.cases.kinds import REPORTER
 from gridbee.cases.models import Case, CaseEvent, Photo
 from gridbee.claims.tests import matrix_claims
+from gridbee.cases.tests import matrix_linkage
 from gridbee.core.authz import Access, Perm, has_perm
 from gridbee.geo.tests import layers
 from gridbee.people import actions
@@ -41,7 +43,14 @@ from gridbee.rewards.tests import matrix_cash, matrix_points, matrix_shop
 from . import county as fixture
 from .matrix_base import EVERYONE, FAR, LOGGED_IN, ROLES, Op, only
 
-REWARDS_MATRICES = (matrix_points, matrix_shop, matrix_cash, matrix_claims)
+REWARDS_MATRICES = (
+    matrix_points,
+    matrix_shop,
+    matrix_cash,
+    matrix_claims,
+    matrix_alerts,
+    matrix_linkage,
+)
 
 
 @functools.cache
