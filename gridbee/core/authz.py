@@ -42,17 +42,22 @@ class Perm(StrEnum):
     CASH_PROPOSE = "rewards:cash:propose"  # 奖补: proposed at verification
     CASH_DECIDE = "rewards:cash:decide"  # approved or refused by the county
     CASH_PAY = "rewards:cash:pay"  # payout lists, marked paid
+    RULES_MANAGE = "rewards:rules:manage"  # the county's earning rules, cash grades, window
+    TEAMS_MANAGE = "people:teams:manage"  # a captain's squads, sub-captains and members
+    STATIONS_MANAGE = "services:stations:manage"  # 驿站: the county's, or a station's own
+    ACTIVITIES_MANAGE = "services:activities:manage"  # publishing activities, check-in codes
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.PARTNER: frozenset({Perm.BINDINGS_OWN}),
-    Role.TEAM_LEAD: frozenset({Perm.PARTNERS_VIEW, Perm.TEAMS_VIEW}),
+    Role.TEAM_LEAD: frozenset({Perm.PARTNERS_VIEW, Perm.TEAMS_VIEW, Perm.TEAMS_MANAGE}),
     Role.STATION: frozenset(
         {
             Perm.APPLICATIONS_VIEW,
             Perm.APPLICATIONS_RECOMMEND,
             Perm.PARTNERS_VIEW,
             Perm.SHOP_HAND_OVER,
+            Perm.STATIONS_MANAGE,
         }
     ),
     Role.OPERATOR: frozenset(
@@ -63,6 +68,8 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.CASES_TRIAGE,
             Perm.CASH_VIEW,
             Perm.CASH_PROPOSE,
+            Perm.STATIONS_MANAGE,
+            Perm.ACTIVITIES_MANAGE,
         }
     ),
     Role.DEPARTMENT: frozenset({Perm.CASES_VIEW, Perm.CASES_HANDLE}),
@@ -81,6 +88,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.CASH_VIEW,
             Perm.CASH_DECIDE,
             Perm.CASH_PAY,
+            Perm.RULES_MANAGE,
         }
     ),
     Role.ADMIN: frozenset(Perm),
