@@ -65,7 +65,8 @@ def _clean(data: dict) -> dict:
     for name, low, high in (("lat", -90, 90), ("lon", -180, 180), ("radius_m", 10, 5000),
                             ("capacity", 1, 10000)):  # fmt: skip
         try:
-            value = float(data.get(name))
+            raw = data.get(name)
+            value = float(200 if name == "radius_m" and raw in (None, "") else raw)
             if not (math.isfinite(value) and low <= value <= high):
                 raise ValueError
             numbers[name] = value
