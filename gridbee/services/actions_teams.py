@@ -2,6 +2,7 @@
 leading a squad, and moves members between squads; a newly approved partner lands in a team by
 the county's rule; a team lead refers a worker, whose application joins the enrolment queue."""
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -132,7 +133,10 @@ def refer(*, actor, note: str = "", **application):
     """队长推荐: the worker's application, submitted by the team lead (who holds the papers),
     waits in the station's queue like any other, its first step naming who referred it."""
     require(actor, Perm.TEAMS_MANAGE)
-    created = people_actions.submit_application(accepted_rules=True, **application)
+    # The worker has chosen no password: the account starts with none usable.
+    created = people_actions.submit_application(
+        accepted_rules=True, password_hash=make_password(None), **application
+    )
     ApplicationStep.objects.filter(application=created, action=ApplicationAction.SUBMIT).update(
         actor=actor, actor_role=actor.role, note=(note or _("Referred by the team lead"))[:500]
     )

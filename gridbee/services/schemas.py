@@ -191,6 +191,46 @@ class RuleChangeOut(Schema):
     new: str
 
 
+class RulesIn(Schema):
+    """Only the fields sent change; the names are EarningRules' own."""
+
+    model_config = {"extra": "forbid"}
+
+    first_report_points: int | None = Field(None, ge=0, le=100_000)
+    report_points: int | None = Field(None, ge=0, le=100_000)
+    check_in_points: int | None = Field(None, ge=0, le=100_000)
+    activity_points: int | None = Field(None, ge=0, le=100_000)
+    alert_points: int | None = Field(None, ge=0, le=100_000)
+    daily_cap: int | None = Field(None, ge=0, le=100_000)
+    grade1_fen: int | None = Field(None, ge=0, le=10_000_000)
+    grade2_fen: int | None = Field(None, ge=0, le=10_000_000)
+    grade3_fen: int | None = Field(None, ge=0, le=10_000_000)
+    grade4_fen: int | None = Field(None, ge=0, le=10_000_000)
+    cash_for: Literal["first_emergency", "any_verified"] | None = None
+    redemption_days: int | None = Field(None, ge=0, le=92)
+    redemption_always_open: bool | None = None
+    false_report_limit: int | None = Field(None, ge=0, le=100)
+    separate_cash_approval_and_payment: bool | None = None
+
+
+class RulesOut(Schema):
+    first_report_points: int
+    report_points: int
+    check_in_points: int
+    activity_points: int
+    alert_points: int
+    daily_cap: int
+    grade1_fen: int
+    grade2_fen: int
+    grade3_fen: int
+    grade4_fen: int
+    cash_for: str
+    redemption_days: int
+    redemption_always_open: bool
+    false_report_limit: int
+    separate_cash_approval_and_payment: bool
+
+
 class ItemIn(Schema):
     name: str | None = Field(None, max_length=100)
     kind: Literal["goods", "service"] | None = None

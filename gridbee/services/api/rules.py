@@ -9,7 +9,7 @@ from gridbee.rewards import ledger
 
 from .. import actions_rules as actions
 from ..queries import own_county, rule_history
-from ..schemas import ItemIn, ItemOut, RuleChangeOut
+from ..schemas import ItemIn, ItemOut, RuleChangeOut, RulesIn, RulesOut
 
 router = Router(tags=["services"])
 ERRORS = dict.fromkeys((400, 401, 403, 404, 409), ErrorOut)
@@ -35,19 +35,19 @@ def item_out(item) -> dict:
     } | {"id": item.pk}
 
 
-@router.get("/county/rules", response={200: dict, **ERRORS}, auth=LOGGED_IN)
+@router.get("/county/rules", response={200: RulesOut, **ERRORS}, auth=LOGGED_IN)
 @needs(Perm.RULES_MANAGE)
 def get_rules(request):
     """The county's earning rules, cash grades (fen) and redemption window."""
     return rules_out(ledger.rules_for(own_county(request.user)))
 
 
-@router.patch("/county/rules", response={200: dict, **ERRORS}, auth=LOGGED_IN)
+@router.patch("/county/rules", response={200: RulesOut, **ERRORS}, auth=LOGGED_IN)
 @needs(Perm.RULES_MANAGE)
-def change_rules(request, body: dict[str, int | bool | str]):
+def change_rules(request, body: RulesIn):
     """Change some of the rules (the fields of GET /county/rules); each change is kept on the
     history and the next award uses it."""
-    return rules_out(actions.update_rules(body, actor=request.user))
+    return rules_out(actions.update_rules(body.dict(exclude_none=True), actor=request.user))
 
 
 @router.get("/county/rules/history", response={200: list[RuleChangeOut], **ERRORS}, auth=LOGGED_IN)

@@ -65,7 +65,7 @@ def set_rule(request, team_id: Id, body: TeamRuleIn):
             "industry_id": rule.industry_id}  # fmt: skip
 
 
-@router.post("/teams/referrals", response={201: ReferralOut, **ERRORS}, auth=LOGGED_IN)
+@router.post("/referrals", response={201: ReferralOut, **ERRORS}, auth=LOGGED_IN)
 @needs(Perm.TEAMS_MANAGE)
 def refer(request, body: ReferralIn):
     """队长推荐: a worker's application, referred by the team lead, joins the station's queue."""
