@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "gridbee.core.context_processors.site",
+                "gridbee.services.context_processors.inbox",
             ],
         },
     },
