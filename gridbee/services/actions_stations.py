@@ -170,8 +170,7 @@ def import_rows(rows: list[dict], *, actor) -> dict:
     """Create or update (matched on code) every row, or none: any bad row refuses the whole
     file with each bad row's errors (its number counting from 1, as a spreadsheet does)."""
     county = own_county(actor)
-    if actor.role == "station":
-        raise DomainError(CommonError.FORBIDDEN)
+    own_station = actor.station_id if actor.role == "station" else None
     problems, cleaned, seen = [], [], {}
     for number, row in enumerate(rows, start=1):
         try:
@@ -187,6 +186,20 @@ def import_rows(rows: list[dict], *, actor) -> dict:
         else:
             seen[values["code"]] = number
             cleaned.append(values)
+    if own_station:  # a station's staff import their own station's rows, and only those
+        theirs = set(stations_to_manage(actor).values_list("code", flat=True))
+        taken = set(
+            ServicePoint.objects.filter(county_id=county, code__in=list(seen))
+            .exclude(code__in=theirs)
+            .values_list("code", flat=True)
+        )
+        for values in cleaned:
+            values["station_id"] = own_station
+        problems += [
+            {"row": seen[code], "errors": {"code": _("This code is another station's.")}}
+            for code in sorted(taken)
+        ]
+        problems.sort(key=lambda p: p["row"])
     if not rows:
         raise DomainError(ServicesError.BAD_FILE)
     if problems:

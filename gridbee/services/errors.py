@@ -11,7 +11,11 @@ class ServicesError(ErrorCode):
         403,
         _("Your partner status is suspended or revoked."),
     )
-    NO_COUNTY = ("services.no_county", 403, _("Your account is not tied to a county."))
+    NO_COUNTY = (
+        "services.no_county",
+        400,
+        _("Your account is not tied to one county: do this with a county's account."),
+    )
     UNKNOWN_SERVICE = ("services.unknown_service", 400, _("Choose services from the list."))
     BAD_HOURS = (
         "services.bad_hours",
