@@ -65,7 +65,8 @@ def activity_body(county) -> dict:
     start = timezone.now() + datetime.timedelta(days=1)
     return {"title": "护学岗", "kind": "school_gate", "lat": factories.LAT,
             "lon": factories.LON, "starts_at": start.isoformat(),
-            "ends_at": (start + datetime.timedelta(hours=1)).isoformat(), "capacity": 5}  # fmt: skip
+            "ends_at": (start + datetime.timedelta(hours=1)).isoformat(),
+            "capacity": 5}  # fmt: skip
 
 
 STATION_BODY = {"name": "矩阵站", "lat": factories.LAT, "lon": factories.LON,
@@ -199,7 +200,7 @@ OPS: dict = {
         body=lambda c: {"name": "王推荐", "mobile": "13700000077",
                         "id_number": "522731199001010014", "station_id": c.station.pk,
                         "grid_codes": ["522731001001001"]},
-    ),  # fmt: skip
+    ),
     "svc_inbox": Op("GET", "/api/inbox", only(200, LOGGED_IN), prepare=notice),
     "svc_unread": Op("GET", "/api/inbox/unread", only(200, LOGGED_IN), prepare=notice),
     "svc_read": Op("POST", "/api/inbox/read", only(200, LOGGED_IN), body={}, prepare=notice),
