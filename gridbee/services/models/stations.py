@@ -25,6 +25,8 @@ class ServicePoint(models.Model):
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=StationKind.choices)
     services = models.JSONField(_("services"), default=list)
+    # The same as bits (choices.Service's order), so a search filters them in SQL.
+    services_mask = models.PositiveIntegerField(default=0, editable=False)
     # {"1": "08:00-20:00", … "7": "", "holiday": "09:00-17:00"}: ISO weekdays; "" closed.
     hours = models.JSONField(_("opening hours"), default=dict)
     open_24h = models.BooleanField(_("open 24 hours"), default=False)
@@ -48,6 +50,14 @@ class ServicePoint(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        from ..nearest import services_mask
+
+        self.services_mask = services_mask(self.services)
+        if kwargs.get("update_fields") is not None and "services" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "services_mask"}
+        super().save(*args, **kwargs)
 
 
 class StationPhoto(models.Model):
