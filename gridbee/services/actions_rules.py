@@ -35,7 +35,9 @@ def _coerce(instance, name: str, raw):
         return str(raw).strip().lower() in ("1", "true", "on", "yes")
     try:
         value = field.to_python(raw.strip() if isinstance(raw, str) else raw)
-        field.run_validators(value) if value is not None else None
+        if value is None:
+            raise ValidationError("empty")
+        field.run_validators(value)
         if field.choices and value not in dict(field.flatchoices):
             raise ValidationError("choice")
     except ValidationError:
@@ -47,7 +49,10 @@ def _coerce(instance, name: str, raw):
     return value
 
 
-def _apply(instance, changes: dict, allowed: tuple, county: str, subject: str, actor) -> int:
+def _apply(
+    instance, changes: dict, allowed: tuple, county: str, subject: str, actor
+) -> list[RuleChange]:
+    """Set the changed fields on `instance`; the history rows, to save with it."""
     unknown = set(changes) - set(allowed)
     if unknown:
         raise DomainError(CommonError.INVALID_INPUT, fields=dict.fromkeys(unknown, _("Unknown.")))
