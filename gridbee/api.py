@@ -18,6 +18,7 @@ from gridbee.geo.api import router as geo_router
 from gridbee.people.api import router as people_router
 from gridbee.reports.api import router as reports_router
 from gridbee.rewards.api import router as rewards_router
+from gridbee.services.api import router as services_router
 
 log = logging.getLogger(__name__)
 
@@ -117,3 +118,4 @@ api.add_router("/", cases_router)
 api.add_router("/", rewards_router)
 api.add_router("/", claims_router)
 api.add_router("/", alerts_router)
+api.add_router("/", services_router)

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "gridbee.rewards",
     "gridbee.claims",
     "gridbee.alerts",
+    "gridbee.services",
     "gridbee.site",
 ]
 
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "gridbee.core.context_processors.site",
+                "gridbee.services.context_processors.inbox",
             ],
         },
     },

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("gridbee.rewards.urls")),
     path("", include("gridbee.claims.urls")),
     path("", include("gridbee.alerts.urls")),
+    path("", include("gridbee.services.urls")),
     path("", include("gridbee.people.urls")),
     path("", include("gridbee.site.urls")),
 ]

@@ -50,17 +50,22 @@ class Perm(StrEnum):
     MEDIATIONS_MEDIATE = "claims:mediations:mediate"  # sessions, agreements, extensions
     MEDIATIONS_RESPOND = "claims:mediations:respond"  # the employer or platform as a party
     ALERTS_MANAGE = "alerts:alerts:manage"  # 预警: publish, follow, mark sightings, close
+    RULES_MANAGE = "rewards:rules:manage"  # the county's earning rules, cash grades, window
+    TEAMS_MANAGE = "people:teams:manage"  # a captain's squads, sub-captains and members
+    STATIONS_MANAGE = "services:stations:manage"  # 驿站: the county's, or a station's own
+    ACTIVITIES_MANAGE = "services:activities:manage"  # publishing activities, check-in codes
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.PARTNER: frozenset({Perm.BINDINGS_OWN}),
-    Role.TEAM_LEAD: frozenset({Perm.PARTNERS_VIEW, Perm.TEAMS_VIEW}),
+    Role.TEAM_LEAD: frozenset({Perm.PARTNERS_VIEW, Perm.TEAMS_VIEW, Perm.TEAMS_MANAGE}),
     Role.STATION: frozenset(
         {
             Perm.APPLICATIONS_VIEW,
             Perm.APPLICATIONS_RECOMMEND,
             Perm.PARTNERS_VIEW,
             Perm.SHOP_HAND_OVER,
+            Perm.STATIONS_MANAGE,
         }
     ),
     Role.OPERATOR: frozenset(
@@ -74,6 +79,8 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.CLAIMS_RECORD,
             Perm.MEDIATIONS_MANAGE,
             Perm.ALERTS_MANAGE,
+            Perm.STATIONS_MANAGE,
+            Perm.ACTIVITIES_MANAGE,
         }
     ),
     Role.DEPARTMENT: frozenset({Perm.CASES_VIEW, Perm.CASES_HANDLE, Perm.CLAIMS_ANSWER}),
@@ -94,6 +101,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.CASH_PAY,
             Perm.CLAIMS_RECORD,
             Perm.MEDIATIONS_MANAGE,
+            Perm.RULES_MANAGE,
         }
     ),
     Role.ADMIN: frozenset(Perm),

@@ -16,6 +16,7 @@ from gridbee.reports.actions import ensure_default_categories
 from gridbee.reports.demo import create_demo_reports
 from gridbee.rewards.demo import create_demo_shop
 from gridbee.rewards.demo_cash import create_demo_cash_rewards
+from gridbee.services.demo import create_demo_services
 
 
 def database_is_empty() -> bool:
@@ -37,6 +38,7 @@ def create_demo_city() -> list[dict]:
         create_demo_cash_rewards()
         create_demo_claims()
         create_demo_alerts()
+        create_demo_services()
         mark_demo()  # every page says so from now on
     return existing_demo_accounts()
 

@@ -35,6 +35,9 @@ S = ApplicationStatus
 MAX_GRIDS = 2
 CERTIFICATE_DAYS = 2 * 365
 OPEN = (S.SUBMITTED, S.RECOMMENDED)
+# What else happens as a partner is enrolled, in the approval's transaction: apps above people
+# add a function of the new Partner here (services places them in a team by the county's rule).
+ENROLLED: list = []
 
 
 REFUSALS = Refusals(
@@ -157,6 +160,8 @@ def _enrol(application: Application, actor) -> Partner:
     )
     issue_certificate(partner)
     PartnerEvent.objects.create(partner=partner, action=PartnerAction.ENROL, actor=actor)
+    for hook in ENROLLED:
+        hook(partner)
     return partner
 
 

@@ -39,6 +39,7 @@ from gridbee.rewards.models import (
     PointsEntry,
 )
 from gridbee.rewards.tests import matrix_cash, matrix_points, matrix_shop
+from gridbee.services.tests import matrix_services
 
 from . import county as fixture
 from .matrix_base import EVERYONE, FAR, LOGGED_IN, ROLES, Op, only
@@ -50,6 +51,7 @@ REWARDS_MATRICES = (
     matrix_claims,
     matrix_alerts,
     matrix_linkage,
+    matrix_services,
 )
 
 

@@ -1,0 +1,126 @@
+"""Every read of services data, scoped to the caller. "Not found" and "not yours" answer alike."""
+
+from django.db.models import QuerySet
+
+from gridbee.core import queries as core_queries
+from gridbee.core.authz import Perm, has_perm
+from gridbee.core.errors import DomainError
+from gridbee.people.choices import Role
+from gridbee.people.queries import partner_of
+
+from .choices import SignupStatus
+from .errors import ServicesError
+from .models import Activity, Notice, RuleChange, ServicePoint, Signup
+
+ALL = "*"
+
+
+def county_of(user) -> str | None:
+    """The county a user belongs to (ALL for the administrator, None for none)."""
+    if not (user and user.is_authenticated):
+        return None
+    if user.role == Role.ADMIN:
+        return ALL
+    if user.role == Role.STATION:
+        return user.station.county_id if user.station_id else None
+    if user.role == Role.DEPARTMENT:
+        return user.department.county_id if user.department_id else None
+    partner = partner_of(user)
+    if partner is not None:
+        return partner.county_id
+    return f"{user.region_id[:6]}000000" if user.region_id else None
+
+
+def own_county(user) -> str:
+    """The caller's county for a write; refused when it has none (or is everywhere)."""
+    county = county_of(user)
+    if county in (None, ALL):
+        raise DomainError(ServicesError.NO_COUNTY)
+    return county
+
+
+def in_county(queryset: QuerySet, user, field: str = "county_id") -> QuerySet:
+    county = county_of(user)
+    if county is None:
+        return queryset.none()
+    return queryset if county == ALL else queryset.filter(**{field: county})
+
+
+def get_visible(queryset: QuerySet, pk):
+    return core_queries.get_visible(queryset, pk, ServicesError.NOT_FOUND)
+
+
+# --- stations -----------------------------------------------------------------------------------
+
+
+def stations_to_manage(user) -> QuerySet[ServicePoint]:
+    """The county's stations for its operators; a company station's staff, their own."""
+    if not has_perm(user, Perm.STATIONS_MANAGE):
+        return ServicePoint.objects.none()
+    if user.role == Role.STATION:
+        return (
+            ServicePoint.objects.filter(station_id=user.station_id)
+            if user.station_id
+            else (ServicePoint.objects.none())
+        )
+    return in_county(ServicePoint.objects.all(), user)
+
+
+def stations_to_show() -> QuerySet[ServicePoint]:
+    """Stations are public services: every signed-in caller sees the active ones."""
+    return ServicePoint.objects.filter(active=True)
+
+
+# --- activities ---------------------------------------------------------------------------------
+
+
+def activities_for(user) -> QuerySet[Activity]:
+    """Partners and staff see their county's activities; the administrator, all."""
+    return in_county(Activity.objects.filter(cancelled=False), user)
+
+
+def activities_to_manage(user) -> QuerySet[Activity]:
+    if not has_perm(user, Perm.ACTIVITIES_MANAGE):
+        return Activity.objects.none()
+    return in_county(Activity.objects.all(), user)
+
+
+def my_signups(partner) -> QuerySet[Signup]:
+    return Signup.objects.filter(partner=partner).select_related("activity")
+
+
+def confirmed(activity) -> QuerySet[Signup]:
+    return activity.signups.filter(status=SignupStatus.CONFIRMED)
+
+
+def credited(partner) -> QuerySet[Signup]:
+    """The partner's volunteer-hour record (志愿服务记录): attendance credited as hours."""
+    return (
+        Signup.objects.filter(partner=partner, credited_minutes__gt=0)
+        .select_related("activity", "activity__county")
+        .order_by("activity__starts_at")
+    )
+
+
+# --- rules, inbox -------------------------------------------------------------------------------
+
+
+def rule_history(user) -> QuerySet[RuleChange]:
+    if not has_perm(user, Perm.RULES_MANAGE):
+        return RuleChange.objects.none()
+    return in_county(RuleChange.objects.select_related("actor"), user)
+
+
+def notices_for(user) -> QuerySet[Notice]:
+    return Notice.objects.filter(recipient=user) if user.is_authenticated else Notice.objects.none()
+
+
+def unread_counts(user) -> dict:
+    """Unread case messages and notices: the header's badge."""
+    from gridbee.cases.models import Message
+
+    if not user.is_authenticated:
+        return {"messages": 0, "notices": 0, "total": 0}
+    messages = Message.objects.filter(recipient=user, read_at__isnull=True).count()
+    notices = Notice.objects.filter(recipient=user, read_at__isnull=True).count()
+    return {"messages": messages, "notices": notices, "total": messages + notices}
