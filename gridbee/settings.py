@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "gridbee.reports",
     "gridbee.cases",
     "gridbee.rewards",
+    "gridbee.stats",
     "gridbee.site",
 ]
 

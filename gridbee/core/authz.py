@@ -42,6 +42,8 @@ class Perm(StrEnum):
     CASH_PROPOSE = "rewards:cash:propose"  # 奖补: proposed at verification
     CASH_DECIDE = "rewards:cash:decide"  # approved or refused by the county
     CASH_PAY = "rewards:cash:pay"  # payout lists, marked paid
+    STATS_VIEW = "stats:dashboards:view"  # indicators, league tables, heat map (统计)
+    STATS_EXPORT = "stats:cases:export"  # case lists as CSV/XLSX, league tables as XLSX
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -63,9 +65,11 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.CASES_TRIAGE,
             Perm.CASH_VIEW,
             Perm.CASH_PROPOSE,
+            Perm.STATS_VIEW,
+            Perm.STATS_EXPORT,
         }
     ),
-    Role.DEPARTMENT: frozenset({Perm.CASES_VIEW, Perm.CASES_HANDLE}),
+    Role.DEPARTMENT: frozenset({Perm.CASES_VIEW, Perm.CASES_HANDLE, Perm.STATS_VIEW}),
     Role.REVIEWER: frozenset(
         {
             Perm.APPLICATIONS_VIEW,
@@ -81,6 +85,8 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.CASH_VIEW,
             Perm.CASH_DECIDE,
             Perm.CASH_PAY,
+            Perm.STATS_VIEW,
+            Perm.STATS_EXPORT,
         }
     ),
     Role.ADMIN: frozenset(Perm),

@@ -1,0 +1,193 @@
+"""Keeping the figures: what each case contributes (CaseMeasure) is rewritten whenever the
+case changes, and the days it touched (before and after) are marked dirty; the worker sums dirty
+days into the daily rows. The pages read the daily rows, and for today and any day not yet
+summed again, the contributions themselves (the live part): so a figure is right the moment
+the step that changed it has committed, and cheap once the day is summed."""
+
+import datetime
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from gridbee.cases.models import Case, CaseEvent, Report
+
+from . import engine
+from .models import DIMENSIONS, CaseMeasure, DailyStat, DirtyDay, Watermark
+
+BATCH = 2000
+# Events younger than this are read again by the next sweep: a transaction that committed
+# late (an id below the watermark) is still seen.
+SETTLE = datetime.timedelta(minutes=2)
+
+
+TEXT_DIMS = {"town", "region", "group", "source"}
+
+
+def column(dim: str) -> str:
+    return dim  # the CaseMeasure column each dimension sums by
+
+
+def _facts(case_ids: list[int]) -> list[engine.Facts]:
+    cases = Case.objects.filter(pk__in=case_ids).values_list(
+        "pk", "county_id", "kind", "region_id", "grid_id", "category_id", "category__group",
+        "department_id", "h3_cell", "first_report__source",
+    )  # fmt: skip
+    return [engine.Facts(*(c[:6]), c[6] or "", c[7], c[8], c[9] or "") for c in cases]
+
+
+def _timelines(case_ids: list[int]) -> tuple[dict, dict]:
+    events = defaultdict(list)
+    rows = CaseEvent.objects.filter(case_id__in=case_ids).values_list(
+        "case_id", "kind", "at", "on_time", "from_status", "to_status", "note"
+    )
+    for case_id, *rest in rows.order_by("at", "id"):
+        events[case_id].append(engine.Ev(*rest))
+    reports = defaultdict(list)
+    rows = Report.objects.filter(case_id__in=case_ids).values_list(
+        "case_id", "received_at", "partner_id", "partner__membership__team_id", "source",
+        "is_first",
+    )  # fmt: skip
+    for case_id, *rest in rows:
+        reports[case_id].append(engine.Rep(*rest))
+    return events, reports
+
+
+def contributions(case_ids: list[int], measures: list[engine.Spec]) -> list[CaseMeasure]:
+    opened = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "opened_at"))
+    events, reports = _timelines(case_ids)
+    out = []
+    for facts in _facts(case_ids):
+        line = engine.timeline(opened[facts.case], events.get(facts.case, ()))
+        for row in engine.rows(facts, line, reports.get(facts.case, []), measures):
+            out.append(CaseMeasure(**row))
+    return out
+
+
+def refigure(case_ids: Iterable[int], measures: list[engine.Spec] | None = None) -> int:
+    """Rewrite what these cases contribute and mark the days that changed; returns rows."""
+    case_ids = sorted(set(case_ids))
+    if not case_ids:
+        return 0
+    measures = engine.specs() if measures is None else measures
+    written = 0
+    for start in range(0, len(case_ids), BATCH):
+        chunk = case_ids[start : start + BATCH]
+        with transaction.atomic():
+            old = CaseMeasure.objects.filter(case_id__in=chunk)
+            days = set(old.values_list("county", "day").distinct())
+            old.delete()
+            new = contributions(chunk, measures)
+            CaseMeasure.objects.bulk_create(new, batch_size=BATCH)
+            days |= {(row.county, row.day) for row in new}
+            mark_dirty(days)
+            written += len(new)
+    return written
+
+
+def mark_dirty(days: Iterable[tuple[str, datetime.date]]) -> None:
+    stamp = int(time.time() * 1000) % 2_000_000_000
+    rows = [DirtyDay(county=c, day=d, marked=stamp) for c, d in set(days)]
+    DirtyDay.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["county", "day"], update_fields=["marked"]
+    )
+
+
+def summed(county: str, days: list[datetime.date] | None) -> list[DailyStat]:
+    """The daily rows of these days (all days with None), from the contributions."""
+    base = CaseMeasure.objects.filter(county=county)
+    if days is not None:
+        base = base.filter(day__in=days)
+    out = []
+    for dim in DIMENSIONS:
+        fields = ["day", "kind", "measure", *([column(dim)] if dim else [])]
+        rows = base.values(*fields).annotate(n=Count("id"), m=Sum("minutes"), w=Sum("work_minutes"))
+        if dim:
+            rows = rows.exclude(**{f"{column(dim)}__isnull": True})
+            if dim in TEXT_DIMS:
+                rows = rows.exclude(**{column(dim): ""})
+        for r in rows.order_by():
+            key = str(r[column(dim)]) if dim else ""
+            out.append(DailyStat(county=county, day=r["day"], kind=r["kind"], key=key,
+                                 measure=r["measure"], dim=dim, n=r["n"],
+                                 minutes=r["m"] or 0, work_minutes=r["w"] or 0))  # fmt: skip
+    return out
+
+
+def sum_days(county: str, days: list[datetime.date] | None) -> int:
+    with transaction.atomic():
+        stale = DailyStat.objects.filter(county=county)
+        if days is not None:
+            stale = stale.filter(day__in=days)
+        stale.delete()
+        rows = summed(county, days)
+        DailyStat.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def sum_dirty(limit: int = 500) -> int:
+    """Sum the days marked dirty (the worker, every minute); returns how many days."""
+    dirty = list(
+        DirtyDay.objects.order_by("day")[:limit].values_list("pk", "county", "day", "marked")
+    )
+    by_county = defaultdict(list)
+    for _, county, day, _ in dirty:
+        by_county[county].append(day)
+    for county, days in by_county.items():
+        for start in range(0, len(days), 100):
+            sum_days(county, days[start : start + 100])
+    for pk, _, _, marked in dirty:
+        # Marked again meanwhile: it stays for the next round.
+        DirtyDay.objects.filter(pk=pk, marked=marked).delete()
+    return len(dirty)
+
+
+def sweep_timeline(limit: int = 5000, now: datetime.datetime | None = None) -> int:
+    """Refigure the cases whose timeline grew since the last sweep (every step, also those
+    written outside the workflow: openings, merges); returns how many cases."""
+    now = now or timezone.now()
+    mark, _ = Watermark.objects.get_or_create(name="events")
+    rows = list(
+        CaseEvent.objects.filter(pk__gt=mark.last_id)
+        .order_by("pk")
+        .values_list("pk", "case_id", "at")[:limit]
+    )
+    if not rows:
+        return 0
+    refigure({case_id for _, case_id, _ in rows})
+    last = mark.last_id
+    for pk, _, at in rows:  # the settled prefix; younger events are read again next time
+        if at >= now - SETTLE:
+            break
+        last = pk
+    Watermark.objects.filter(name="events").update(last_id=last)
+    return len({case_id for _, case_id, _ in rows})
+
+
+def rebuild(counties: Iterable[str] | None = None, progress=None) -> dict:
+    """Everything from scratch: every case's contributions, then every day's sums."""
+    started = time.monotonic()
+    measures = engine.specs()
+    CaseMeasure.objects.all().delete()
+    DailyStat.objects.all().delete()
+    DirtyDay.objects.all().delete()
+    top = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    ids = Case.objects.order_by("pk").values_list("pk", flat=True)
+    last, cases, rows = 0, 0, 0
+    while True:
+        chunk = list(ids.filter(pk__gt=last)[:BATCH])
+        if not chunk:
+            break
+        new = contributions(chunk, measures)
+        CaseMeasure.objects.bulk_create(new, batch_size=BATCH)
+        last, cases, rows = chunk[-1], cases + len(chunk), rows + len(new)
+        if progress:
+            progress(cases)
+    counties = set(counties or CaseMeasure.objects.values_list("county", flat=True).distinct())
+    daily = sum(sum_days(county, None) for county in counties)
+    Watermark.objects.update_or_create(name="events", defaults={"last_id": top})
+    return {"cases": cases, "contributions": rows, "daily_rows": daily,
+            "seconds": round(time.monotonic() - started, 1)}  # fmt: skip
