@@ -16,6 +16,7 @@ from gridbee.geo.api import router as geo_router
 from gridbee.people.api import router as people_router
 from gridbee.reports.api import router as reports_router
 from gridbee.rewards.api import router as rewards_router
+from gridbee.stats.api import router as stats_router
 
 log = logging.getLogger(__name__)
 
@@ -113,3 +114,4 @@ api.add_router("/", people_router)
 api.add_router("/", reports_router)
 api.add_router("/", cases_router)
 api.add_router("/", rewards_router)
+api.add_router("/", stats_router)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("gridbee.reports.urls")),
     path("", include("gridbee.cases.urls")),
     path("", include("gridbee.rewards.urls")),
+    path("", include("gridbee.stats.urls")),
     path("", include("gridbee.people.urls")),
     path("", include("gridbee.site.urls")),
 ]

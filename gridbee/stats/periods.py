@@ -85,3 +85,13 @@ def previous(p: Period) -> Period:
 def year_on_year(p: Period) -> Period:
     """同比: the same period a year earlier."""
     return Period("range", _year_back(p.start), _year_back(p.end))
+
+
+def bounds(p: Period) -> tuple[datetime.datetime, datetime.datetime]:
+    """The period as local moments: from its first day's midnight to the day after its last."""
+    from django.utils import timezone
+
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(p.start, datetime.time.min, tz)
+    end = datetime.datetime.combine(p.end + datetime.timedelta(days=1), datetime.time.min, tz)
+    return start, end

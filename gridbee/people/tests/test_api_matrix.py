@@ -36,11 +36,12 @@ from gridbee.rewards.models import (
     PointsEntry,
 )
 from gridbee.rewards.tests import matrix_cash, matrix_points, matrix_shop
+from gridbee.stats.tests import matrix_stats
 
 from . import county as fixture
 from .matrix_base import EVERYONE, FAR, LOGGED_IN, ROLES, Op, only
 
-REWARDS_MATRICES = (matrix_points, matrix_shop, matrix_cash)
+REWARDS_MATRICES = (matrix_points, matrix_shop, matrix_cash, matrix_stats)
 
 
 @functools.cache
