@@ -128,3 +128,21 @@ def xlsx_file(cases: QuerySet):
     book.save(out)
     out.seek(0)
     return out
+
+
+async def _pulled(chunks: Iterator[bytes]):
+    """The same chunks for an ASGI server: Django would read a plain iterator whole before
+    sending it (all 100,000 rows in memory); each chunk is pulled in the request's thread."""
+    from asgiref.sync import sync_to_async
+
+    end = object()
+    pull = sync_to_async(lambda: next(chunks, end))
+    while True:
+        chunk = await pull()
+        if chunk is end:
+            return
+        yield chunk
+
+
+def streamed(chunks: Iterator[bytes], *, asgi: bool):
+    return _pulled(iter(chunks)) if asgi else chunks

@@ -1,6 +1,7 @@
 """Exports: the cases behind a number (or all cases of a period) as streamed CSV or XLSX, and
 a league table as XLSX for the monthly report."""
 
+from django.core.handlers.asgi import ASGIRequest
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
@@ -36,7 +37,9 @@ def cases_export(request, fmt: str):
         return refusal(request, refused)
     name = f"cases-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     if fmt == "csv":
-        response = StreamingHttpResponse(exports.csv_stream(cases), content_type="text/csv")
+        asgi = isinstance(request, ASGIRequest)
+        stream = exports.streamed(exports.csv_stream(cases), asgi=asgi)
+        response = StreamingHttpResponse(stream, content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
     if fmt == "xlsx":
