@@ -9,8 +9,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import transaction
-from django.db.models import Count, Sum
+from django.db import connection, transaction
 from django.utils import timezone
 
 from gridbee.cases.models import Case, CaseEvent, Report
@@ -56,14 +55,14 @@ def _timelines(case_ids: list[int]) -> tuple[dict, dict]:
     return events, reports
 
 
-def contributions(case_ids: list[int], measures: list[engine.Spec]) -> list[CaseMeasure]:
+def contributions(case_ids: list[int], measures: list[engine.Spec]) -> list[dict]:
     opened = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "opened_at"))
     events, reports = _timelines(case_ids)
     out = []
     for facts in _facts(case_ids):
         line = engine.timeline(opened[facts.case], events.get(facts.case, ()))
         for row in engine.rows(facts, line, reports.get(facts.case, []), measures):
-            out.append(CaseMeasure(**row))
+            out.append(row)
     return out
 
 
@@ -81,8 +80,8 @@ def refigure(case_ids: Iterable[int], measures: list[engine.Spec] | None = None)
             days = set(old.values_list("county", "day").distinct())
             old.delete()
             new = contributions(chunk, measures)
-            CaseMeasure.objects.bulk_create(new, batch_size=BATCH)
-            days |= {(row.county, row.day) for row in new}
+            write_contributions(new)
+            days |= {(row["county"], row["day"]) for row in new}
             mark_dirty(days)
             written += len(new)
     return written
@@ -96,36 +95,57 @@ def mark_dirty(days: Iterable[tuple[str, datetime.date]]) -> None:
     )
 
 
-def summed(county: str, days: list[datetime.date] | None) -> list[DailyStat]:
-    """The daily rows of these days (all days with None), from the contributions."""
-    base = CaseMeasure.objects.filter(county=county)
-    if days is not None:
-        base = base.filter(day__in=days)
-    out = []
-    for dim in DIMENSIONS:
-        fields = ["day", "kind", "measure", *([column(dim)] if dim else [])]
-        rows = base.values(*fields).annotate(n=Count("id"), m=Sum("minutes"), w=Sum("work_minutes"))
-        if dim:
-            rows = rows.exclude(**{f"{column(dim)}__isnull": True})
-            if dim in TEXT_DIMS:
-                rows = rows.exclude(**{column(dim): ""})
-        for r in rows.order_by():
-            key = str(r[column(dim)]) if dim else ""
-            out.append(DailyStat(county=county, day=r["day"], kind=r["kind"], key=key,
-                                 measure=r["measure"], dim=dim, n=r["n"],
-                                 minutes=r["m"] or 0, work_minutes=r["w"] or 0))  # fmt: skip
-    return out
-
-
 def sum_days(county: str, days: list[datetime.date] | None) -> int:
-    with transaction.atomic():
-        stale = DailyStat.objects.filter(county=county)
-        if days is not None:
-            stale = stale.filter(day__in=days)
-        stale.delete()
-        rows = summed(county, days)
-        DailyStat.objects.bulk_create(rows, batch_size=5000)
-    return len(rows)
+    """Sum these days (all days with None) of the county into daily rows, in the database:
+    one INSERT … SELECT … GROUP BY per dimension."""
+    q = connection.ops.quote_name
+    daily, contrib = q(DailyStat._meta.db_table), q(CaseMeasure._meta.db_table)
+    where, params = "county = %s", [county]
+    if days is not None:
+        where += f" AND day IN ({', '.join(['%s'] * len(days))})"
+        params += [connection.ops.adapt_datefield_value(d) for d in days]
+    written = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {daily} WHERE {where}", params)
+        for dim in DIMENSIONS:
+            col = q(column(dim)) if dim else None
+            key = f"CAST({col} AS TEXT)" if col else "''"
+            only = ""
+            if col:
+                only = f" AND {col} IS NOT NULL" + (f" AND {col} <> ''" if dim in TEXT_DIMS else "")
+            group = ", ".join(["county", "day", "kind", "measure", *([col] if col else [])])
+            cursor.execute(
+                f"INSERT INTO {daily} (county, day, kind, measure, dim, {q('key')}, n, minutes, "
+                f"work_minutes) SELECT county, day, kind, measure, %s, {key}, COUNT(*), "
+                f"COALESCE(SUM(minutes), 0), COALESCE(SUM(work_minutes), 0) FROM {contrib} "
+                f"WHERE {where}{only} GROUP BY {group}",
+                [dim, *params],
+            )
+            written += max(cursor.rowcount, 0)
+    return written
+
+
+def write_contributions(rows: list[dict]) -> None:
+    """Insert contributions (field dicts) with one prepared statement: bulk_create costs more
+    per row than the database does, at a million cases."""
+    insert_rows(CaseMeasure, rows)
+
+
+def insert_rows(model, rows: list[dict], batch: int = BATCH) -> None:
+    """INSERT plain rows ({attname: value}, every concrete field but the id) of a model."""
+    if not rows:
+        return
+    q = connection.ops.quote_name
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    sql = (
+        f"INSERT INTO {q(model._meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    prep = [(f.attname, f.get_db_prep_save) for f in fields]
+    values = [[save(r.get(name), connection) for name, save in prep] for r in rows]
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), batch):
+            cursor.executemany(sql, values[start : start + batch])
 
 
 def sum_dirty(limit: int = 500) -> int:
@@ -182,7 +202,7 @@ def rebuild(counties: Iterable[str] | None = None, progress=None) -> dict:
         if not chunk:
             break
         new = contributions(chunk, measures)
-        CaseMeasure.objects.bulk_create(new, batch_size=BATCH)
+        write_contributions(new)
         last, cases, rows = chunk[-1], cases + len(chunk), rows + len(new)
         if progress:
             progress(cases)

@@ -11,6 +11,8 @@ from gridbee.cases.choices import CaseStatus as S
 from gridbee.cases.choices import Urgency
 from gridbee.cases.models import Case, CaseEvent
 
+from .aggregates import insert_rows
+
 # What each step moves the case to (the photo reports' table, kinds.REPORT_STEPS).
 TARGET = {
     "accept": S.ACCEPTED, "reject": S.REJECTED, "dispatch": S.DISPATCHED, "return": S.ACCEPTED,
@@ -21,7 +23,8 @@ TARGET = {
 
 @dataclass
 class Plan:
-    """One case: where, what, and its steps as (action, minutes after opening, on time, note)."""
+    """One case: where, what, and its steps as (action, moment or minutes after opening, on
+    time, note)."""
 
     county: str
     region: str
@@ -34,6 +37,12 @@ class Plan:
     lon: float | None = None
     h3_cell: int | None = None
     kind: str = "report"
+
+
+def _event(kind, at, on_time=None, from_status="", to_status="", note="") -> dict:
+    return {"kind": kind, "at": at, "on_time": on_time, "from_status": from_status,
+            "to_status": to_status, "note": note, "actor_id": None, "actor_role": "",
+            "effects_pending": False}  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -75,18 +84,21 @@ def _write(plans: list[Plan], batch: int) -> list[int]:
         events = []
         for case, timeline in zip(cases, timelines, strict=True):
             for event in timeline:
-                event.case_id = case.pk
+                event["case_id"] = case.pk
                 events.append(event)
-        CaseEvent.objects.bulk_create(events, batch_size=batch * 3)
+        insert_rows(CaseEvent, events, batch=batch * 3)
         ids += [c.pk for c in cases]
     return ids
 
 
-def _build(plan: Plan) -> tuple[Case, list[CaseEvent]]:
+def _build(plan: Plan) -> tuple[Case, list[dict]]:
     status, rework, closed_at, rating, department = S.REPORTED, 0, None, "", None
-    events = [CaseEvent(kind="opened", at=plan.opened_at)]
+    events = [_event("opened", plan.opened_at)]
     for action, minutes, on_time, note in plan.steps:
-        at = plan.opened_at + datetime.timedelta(minutes=minutes)
+        if isinstance(minutes, datetime.datetime):
+            at = minutes
+        else:
+            at = plan.opened_at + datetime.timedelta(minutes=minutes)
         source = status
         target = TARGET.get(action)
         if action == "resume":
@@ -103,8 +115,7 @@ def _build(plan: Plan) -> tuple[Case, list[CaseEvent]]:
             rating = note
         if action == "dispatch":
             department = plan.department_id
-        events.append(CaseEvent(kind=action, at=at, on_time=on_time, from_status=source,
-                                to_status=status, note=note or ""))  # fmt: skip
+        events.append(_event(action, at, on_time, source, status, note or ""))
     case = Case(
         kind=plan.kind, category_id=plan.category_id, status=status, urgency=Urgency.ORDINARY,
         grid_id=plan.grid_id, region_id=plan.region, county_id=plan.county, lat=plan.lat,
