@@ -15,7 +15,14 @@ from django.utils import timezone
 from gridbee.cases.models import Case, CaseEvent, Report
 
 from . import engine
-from .models import DIMENSIONS, CaseMeasure, DailyStat, DirtyDay, Watermark
+from .models import (
+    DAILY_DIMENSIONS,
+    MONTHLY_DIMENSIONS,
+    CaseMeasure,
+    DailyStat,
+    DirtyDay,
+    Watermark,
+)
 
 BATCH = 2000
 # Events younger than this are read again by the next sweep: a transaction that committed
@@ -96,32 +103,44 @@ def mark_dirty(days: Iterable[tuple[str, datetime.date]]) -> None:
 
 
 def sum_days(county: str, days: list[datetime.date] | None) -> int:
-    """Sum these days (all days with None) of the county into daily rows, in the database:
-    one INSERT … SELECT … GROUP BY per dimension."""
+    """Sum these days (all days with None) of the county into daily rows, and their months
+    into the fine dimensions' monthly rows, in the database: one INSERT … SELECT … GROUP BY
+    per dimension."""
     q = connection.ops.quote_name
     daily, contrib = q(DailyStat._meta.db_table), q(CaseMeasure._meta.db_table)
-    where, params = "county = %s", [county]
+    adapt = connection.ops.adapt_datefield_value
+    by_day, by_month, params, month_params = "county = %s", "county = %s", [county], [county]
     if days is not None:
-        where += f" AND day IN ({', '.join(['%s'] * len(days))})"
-        params += [connection.ops.adapt_datefield_value(d) for d in days]
+        months = sorted({d.replace(day=1) for d in days})
+        by_day += f" AND day IN ({', '.join(['%s'] * len(days))})"
+        params += [adapt(d) for d in days]
+        by_month += f" AND month IN ({', '.join(['%s'] * len(months))})"
+        month_params += [adapt(m) for m in months]
     written = 0
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {daily} WHERE {where}", params)
-        for dim in DIMENSIONS:
-            col = q(column(dim)) if dim else None
-            key = f"CAST({col} AS TEXT)" if col else "''"
-            only = ""
-            if col:
-                only = f" AND {col} IS NOT NULL" + (f" AND {col} <> ''" if dim in TEXT_DIMS else "")
-            group = ", ".join(["county", "day", "kind", "measure", *([col] if col else [])])
-            cursor.execute(
-                f"INSERT INTO {daily} (county, day, kind, measure, dim, {q('key')}, n, minutes, "
-                f"work_minutes) SELECT county, day, kind, measure, %s, {key}, COUNT(*), "
-                f"COALESCE(SUM(minutes), 0), COALESCE(SUM(work_minutes), 0) FROM {contrib} "
-                f"WHERE {where}{only} GROUP BY {group}",
-                [dim, *params],
-            )
-            written += max(cursor.rowcount, 0)
+        for dims, where, args, when in (
+            (DAILY_DIMENSIONS, by_day, params, "day"),
+            (MONTHLY_DIMENSIONS, by_month, month_params, "month"),
+        ):
+            marks = ", ".join(["%s"] * len(dims))
+            kept = where.replace("month IN", "day IN")
+            cursor.execute(f"DELETE FROM {daily} WHERE {kept} AND dim IN ({marks})", [*args, *dims])
+            for dim in dims:
+                col = q(column(dim)) if dim else None
+                key = f"CAST({col} AS TEXT)" if col else "''"
+                only = ""
+                if col:
+                    only = f" AND {col} IS NOT NULL"
+                    only += f" AND {col} <> ''" if dim in TEXT_DIMS else ""
+                group = ", ".join(["county", when, "kind", "measure", *([col] if col else [])])
+                cursor.execute(
+                    f"INSERT INTO {daily} (county, day, kind, measure, dim, {q('key')}, n, "
+                    f"minutes, work_minutes) SELECT county, {when}, kind, measure, %s, {key}, "
+                    f"COUNT(*), COALESCE(SUM(minutes), 0), COALESCE(SUM(work_minutes), 0) "
+                    f"FROM {contrib} WHERE {where}{only} GROUP BY {group}",
+                    [dim, *args],
+                )
+                written += max(cursor.rowcount, 0)
     return written
 
 

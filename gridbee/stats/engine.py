@@ -182,7 +182,8 @@ def rows(facts: Facts, events: list[Ev], reports: list[Rep], measures: list[Spec
     }
     out = []
     for code, day, minutes, work, rep in contributions(facts, events, reports, measures):
-        row = {**base, "measure": code, "day": day, "minutes": minutes, "work_minutes": work}
+        row = {**base, "measure": code, "day": day, "month": day.replace(day=1),
+               "minutes": minutes, "work_minutes": work}  # fmt: skip
         if rep is None:
             row.update(source=facts.source, partner=None, team=None)
         else:

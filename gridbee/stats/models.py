@@ -119,6 +119,7 @@ class CaseMeasure(models.Model):
     county = models.CharField(max_length=12)
     measure = models.CharField(max_length=40)
     day = models.DateField()
+    month = models.DateField()  # the first of day's month: the fine dimensions sum by month
     kind = models.CharField(max_length=20)
     minutes = models.IntegerField(default=0)
     work_minutes = models.IntegerField(default=0)
@@ -143,24 +144,17 @@ class CaseMeasure(models.Model):
         return f"#{self.case_id} {self.measure} {self.day}"
 
 
-# The dimensions a daily row is summed by, one at a time ("" is the county's total).
-DIMENSIONS = (
-    "",
-    "town",
-    "region",
-    "grid",
-    "category",
-    "group",
-    "department",
-    "source",
-    "team",
-    "partner",
-    "cell",
-)
+# The dimensions a daily row is summed by, one at a time ("" is the county's total): those
+# with few keys by day; those with many (hundreds of grids, cells, partners) by month, where a
+# day would hold hardly more than its contributions. DailyStat.day is then the month's first.
+DAILY_DIMENSIONS = ("", "town", "category", "group", "department", "source", "team")
+MONTHLY_DIMENSIONS = ("region", "grid", "cell", "partner")
+DIMENSIONS = DAILY_DIMENSIONS + MONTHLY_DIMENSIONS
 
 
 class DailyStat(models.Model):
-    """A day's sum of one measure in a county, for one kind of case, by one dimension."""
+    """A day's (or for the fine dimensions a month's) sum of one measure in a county, for one
+    kind of case, by one dimension."""
 
     county = models.CharField(max_length=12)
     day = models.DateField()

@@ -7,7 +7,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from gridbee.cases.models import Category
@@ -21,7 +21,15 @@ from gridbee.people.models import Department, Partner, Team
 from gridbee.people.queries import EVERYWHERE, partner_of, region_scope
 
 from .errors import StatsError
-from .models import CaseMeasure, CountySettings, DailyStat, DirtyDay, Indicator, Unit
+from .models import (
+    MONTHLY_DIMENSIONS,
+    CaseMeasure,
+    CountySettings,
+    DailyStat,
+    DirtyDay,
+    Indicator,
+    Unit,
+)
 from .periods import Period
 
 LEAGUES = ("department", "town", "region", "grid", "category", "team")
@@ -162,9 +170,25 @@ def _live_days(county: str, start: datetime.date, end: datetime.date) -> list[da
 Sums = dict  # key -> {(measure, kind): [n, minutes, work minutes]}
 
 
+def _months(period: Period, live: list[datetime.date]) -> list[datetime.date]:
+    """The whole months inside the period that no live day touches (their monthly rows are
+    current), as their first days."""
+    stale = {d.replace(day=1) for d in live}
+    out, month = [], period.start.replace(day=1)
+    while month <= period.end:
+        following = (month + datetime.timedelta(days=32)).replace(day=1)
+        last = following - datetime.timedelta(days=1)
+        if month >= period.start and last <= period.end and month not in stale:
+            out.append(month)
+        month = following
+    return out
+
+
 def sums(scope: Scope, dim: str, measures: set[str], period: Period) -> Sums:
     """Sums of these measures over the period by `dim` ("" for the scope's total), within the
-    scope: from the daily rows where one dimension answers, else from the contributions."""
+    scope: from the summed rows where one dimension answers (by day, or by whole month for the
+    fine dimensions), and from the contributions for the rest (today, days not summed again
+    yet, a month's edges, two dimensions at once)."""
     out: Sums = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
     live = _live_days(scope.county, period.start, period.end)
 
@@ -175,12 +199,19 @@ def sums(scope: Scope, dim: str, measures: set[str], period: Period) -> Sums:
         cell[2] += w or 0
 
     one_dim = scope.dim == "" or scope.dim == dim or (dim == "" and scope.dim)
+    summed_dim = dim or scope.dim
+    rest = Q(day__range=(period.start, period.end))
     if one_dim:
-        daily_dim = dim or scope.dim
-        rows = DailyStat.objects.filter(
-            county=scope.county, dim=daily_dim, measure__in=measures,
-            day__range=(period.start, period.end),
-        ).exclude(day__in=live)  # fmt: skip
+        rows = DailyStat.objects.filter(county=scope.county, dim=summed_dim, measure__in=measures)
+        if summed_dim in MONTHLY_DIMENSIONS:
+            months = _months(period, live)
+            rows = rows.filter(day__in=months)
+            for month in months:
+                following = (month + datetime.timedelta(days=32)).replace(day=1)
+                rest &= ~Q(day__gte=month, day__lt=following)
+        else:
+            rows = rows.filter(day__range=(period.start, period.end)).exclude(day__in=live)
+            rest = Q(day__in=live)
         if scope.dim:
             rows = rows.filter(key__in=scope.keys)
         rows = rows.values("key", "measure", "kind").annotate(
@@ -188,15 +219,11 @@ def sums(scope: Scope, dim: str, measures: set[str], period: Period) -> Sums:
         )
         for r in rows.order_by():
             add(r["key"] if dim else "", r["measure"], r["kind"], r["n"], r["m"], r["w"])
-    base = CaseMeasure.objects.filter(county=scope.county, measure__in=measures)
+        if summed_dim not in MONTHLY_DIMENSIONS and not live:
+            return out
+    base = CaseMeasure.objects.filter(rest, county=scope.county, measure__in=measures)
     if scope.dim:
         base = base.filter(**{f"{scope.dim}__in": scope.keys})
-    if one_dim:
-        if not live:
-            return out
-        base = base.filter(day__in=live)
-    else:
-        base = base.filter(day__range=(period.start, period.end))
     fields = ["measure", "kind", *([dim] if dim else [])]
     rows = base.values(*fields).annotate(n=Count("id"), m=Sum("minutes"), w=Sum("work_minutes"))
     for r in rows.order_by():

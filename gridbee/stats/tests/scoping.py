@@ -24,10 +24,12 @@ def month_of_history(county):
     for i in range(10):
         p = (closed if i < 8 else overdue)(county, at(f"2026-03-{i + 2:02d}"))
         p.grid_id, p.region = g1.pk, layers.COMMUNITY_1
+        p.lat, p.lon = layers.Y0 + 0.005, layers.X0 + 0.005
         plans.append(p)
     for i in range(5):
         p = closed(county, at(f"2026-03-{i + 2:02d}", "10:00"))
         p.grid_id, p.region, p.department_id = g3.pk, layers.COMMUNITY_2, water.pk
+        p.lat, p.lon = layers.Y0 + 0.015, layers.X0 + 0.025
         plans.append(p)
     ids = synthetic.write(plans)
     first = Report.objects.model  # the partner's report of the first case

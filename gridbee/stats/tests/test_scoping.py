@@ -121,3 +121,11 @@ def test_the_administrator_chooses_a_county(client, history):
     got = figures(get(client, history.admin, "/api/stats/overview", county=OTHER_COUNTY))
     assert got["accepted"] == 0
     assert figures(get(client, history.admin, "/api/stats/overview"))["accepted"] in (0, 15)
+
+
+def test_the_large_screen_data(client, history):
+    client.force_login(history.operator)
+    data = client.get("/stats/screen/data/").json()
+    assert {f["code"] for f in data["today"]} >= {"closed", "close_rate"}
+    client.force_login(history.partner_user)
+    assert client.get("/stats/screen/data/").status_code == 403
