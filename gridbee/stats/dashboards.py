@@ -4,6 +4,7 @@ carries the query of the drill-down that lists the cases behind it."""
 
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from . import periods, queries
 from .models import Indicator, Unit
@@ -11,13 +12,13 @@ from .periods import Period
 from .queries import Scope
 
 LEAGUE_LABELS = {
-    "department": "部门",
-    "town": "街道（乡镇）",
-    "region": "社区（村）",
-    "grid": "网格",
-    "category": "问题类别",
-    "team": "队伍",
-    "partner": "骑手",
+    "department": _("Department"),
+    "town": _("Town / street"),
+    "region": _("Village / community"),
+    "grid": _("Grid"),
+    "category": _("Category"),
+    "team": _("Team"),
+    "partner": _("Partner"),
 }
 
 

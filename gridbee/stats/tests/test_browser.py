@@ -58,7 +58,7 @@ def test_the_large_screen_shows_a_case_closing_live(chromium_browser, asgi_serve
     try:
         page.goto(f"{asgi_server}/stats/screen/")
         closed = page.locator('#screen-today [data-code="closed"] strong')
-        expect(closed).to_have_text("0", timeout=20_000)  # a busy machine loads slowly
+        expect(closed).to_have_text("0", timeout=40_000)  # a busy machine loads slowly
         expect(page.locator("#screen-live")).to_have_class("live-dot on", timeout=20_000)
         workflow.act(case.pk, "verify_pass", actor=county.operator)
         expect(closed).to_have_text("1", timeout=20_000)  # no reload: the stream said so

@@ -75,6 +75,6 @@ def test_a_league_table_as_xlsx_names_the_bottom_three(client, history):
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     sheet = book.active
     lines = [line for line in sheet.iter_rows(values_only=True) if any(line)]
-    assert lines[0][:2] == ("名次", "部门")
+    assert lines[0][:2] == ("名次", "职能部门")
     assert [line[1] for line in lines[1:3]] == ["水务局", "城管局"]
     assert lines[-2][0] == "末三位"

@@ -4,6 +4,7 @@ a league table as XLSX for the monthly report."""
 from django.core.handlers.asgi import ASGIRequest
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gridbee.cases.queries import cases_for
 from gridbee.core.authz import Perm
@@ -56,12 +57,12 @@ def league_xlsx(request, dim: str):
         table = dashboards.league_table(scope, dim, period, request.GET.get("sort", ""))
     except DomainError as refused:
         return refusal(request, refused)
-    head = ["名次", table["label"], *(i.name for i in table["indicators"])]
+    head = [_("Rank"), str(table["label"]), *(i.name for i in table["indicators"])]
     body = [[r["rank"], r["name"], *(c["value"] for c in r["cells"])] for r in table["rows"]]
-    book, sheet = workbook(f"{table['label']}排名", head, body, widths={1: 28})
+    book, sheet = workbook(f"{table['label']}{_(' ranking')}", head, body, widths={1: 28})
     sheet.append([])
-    sheet.append(["末三位", "、".join(table["bottom"])])
-    sheet.append(["统计期", period.label])
+    sheet.append([_("Bottom three"), "、".join(table["bottom"])])
+    sheet.append([_("Period"), period.label])
     response = FileResponse(iter([xlsx_bytes(book)]), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="league-{dim}-{period.query}.xlsx"'
     return response

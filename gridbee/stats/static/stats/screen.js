@@ -54,9 +54,17 @@
   }
 
   function load() {
-    fetch(root.getAttribute("data-src"), { credentials: "same-origin" })
-      .then(function (r) { return r.json(); })
-      .then(draw);
+    // A wall screen must recover by itself: a request that fails or hangs is tried again.
+    var control = new AbortController();
+    var limit = setTimeout(function () { control.abort(); }, 10000);
+    fetch(root.getAttribute("data-src"), { credentials: "same-origin", signal: control.signal })
+      .then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.json();
+      })
+      .then(draw)
+      .catch(function () { setTimeout(load, 3000); })
+      .finally(function () { clearTimeout(limit); });
   }
 
   load();
