@@ -10,6 +10,8 @@ from gridbee.cases.tests.test_browser import logged_in_page
 from gridbee.cases.tests.test_workflow import bring
 from gridbee.core.tests.serving import served_in_a_thread
 
+from gridbee.stats.defaults import ensure_indicators
+
 from .scoping import MARCH, month_of_history
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,6 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def county(live_county, settings):
     settings.REDIS_URL = ""  # one process: the in-process fan-out reaches the server thread
+    ensure_indicators()  # a transactional test before this one flushed the seeded rows
     return live_county
 
 
