@@ -9,7 +9,6 @@ from gridbee.cases import workflow
 from gridbee.cases.tests.test_browser import logged_in_page
 from gridbee.cases.tests.test_workflow import bring
 from gridbee.core.tests.serving import served_in_a_thread
-
 from gridbee.stats.defaults import ensure_indicators
 
 from .scoping import MARCH, month_of_history
