@@ -57,7 +57,7 @@ def parse(raw: str, today: datetime.date) -> Period:
         start, end = datetime.date.fromisoformat(a), datetime.date.fromisoformat(b)
     except ValueError:
         raise DomainError(StatsError.UNKNOWN_PERIOD) from None
-    if end < start:
+    if end < start or start.year < 2000 or end.year > 2100:
         raise DomainError(StatsError.UNKNOWN_PERIOD)
     if (end - start).days > MAX_DAYS:
         raise DomainError(StatsError.RANGE_TOO_LONG)

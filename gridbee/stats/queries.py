@@ -32,6 +32,7 @@ from .models import (
 )
 from .periods import Period
 
+TEXT_DIMS = ("town", "region", "group", "source")
 LEAGUES = ("department", "town", "region", "grid", "category", "team")
 PARTNER_DIMS = ("partner", "team")
 
@@ -358,6 +359,8 @@ def drill(user, scope: Scope, ind: Indicator, part: str, period: Period, dim: st
     if scope.dim:
         rows = rows.filter(**{f"{scope.dim}__in": scope.keys})
     if dim and key:
+        if dim not in TEXT_DIMS and not key.isdigit():
+            raise DomainError(StatsError.UNKNOWN_DIMENSION)
         rows = rows.filter(**{dim: key})
     ids = rows.values("case_id")
     return (

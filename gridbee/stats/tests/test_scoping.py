@@ -129,3 +129,18 @@ def test_the_large_screen_data(client, history):
     assert {f["code"] for f in data["today"]} >= {"closed", "close_rate"}
     client.force_login(history.partner_user)
     assert client.get("/stats/screen/data/").status_code == 403
+
+
+def test_bad_questions_get_clear_errors(client, history):
+    client.force_login(history.reviewer)
+    for params, code in [
+        ({"period": "0001-01-01..0001-01-02"}, "stats.unknown_period"),
+        ({"period": "2026-03-01..2031-03-01"}, "stats.range_too_long"),
+        ({"period": "soon"}, "stats.unknown_period"),
+        ({"dim": "grid", "key": "abc"}, "stats.unknown_dimension"),
+        ({"dim": "colour", "key": "1"}, "stats.unknown_dimension"),
+    ]:
+        answer = client.get("/api/stats/cases", {"indicator": "due", "period": MARCH, **params})
+        assert answer.status_code == 400, params
+        assert answer.json()["code"] == code
+    assert client.get("/api/stats/trend/nothing").json()["code"] == "stats.unknown_indicator"
