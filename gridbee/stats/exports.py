@@ -144,5 +144,12 @@ async def _pulled(chunks: Iterator[bytes]):
         yield chunk
 
 
+def file_chunks(handle, size: int = 1 << 16) -> Iterator[bytes]:
+    """A file's bytes in pieces, closing it at the end (or when the client goes away)."""
+    with handle:
+        while piece := handle.read(size):
+            yield piece
+
+
 def streamed(chunks: Iterator[bytes], *, asgi: bool):
     return _pulled(iter(chunks)) if asgi else chunks

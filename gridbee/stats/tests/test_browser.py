@@ -71,3 +71,24 @@ def test_the_large_screen_shows_a_case_closing_live(chromium_browser, asgi_serve
         assert errors == []
     finally:
         page.context.close()
+
+
+def test_the_export_streams_from_the_asgi_server_and_reads_back(asgi_server, county):
+    import csv
+    import io
+    import urllib.request
+
+    from django.test import Client
+
+    month_of_history(county)
+    client = Client()
+    client.force_login(county.reviewer)
+    request = urllib.request.Request(
+        f"{asgi_server}/stats/cases.csv?period={MARCH}&indicator=due",
+        headers={"Cookie": f"sessionid={client.cookies['sessionid'].value}"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        assert answer.headers["Content-Type"] == "text/csv"
+        assert answer.headers.get("Content-Length") is None  # streamed, not buffered whole
+        rows = list(csv.DictReader(io.StringIO(answer.read().decode("utf-8-sig"))))
+    assert {int(r["id"]) for r in rows} == set(county.history)

@@ -37,15 +37,17 @@ def cases_export(request, fmt: str):
     except DomainError as refused:
         return refusal(request, refused)
     name = f"cases-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+    asgi = isinstance(request, ASGIRequest)
     if fmt == "csv":
-        asgi = isinstance(request, ASGIRequest)
         stream = exports.streamed(exports.csv_stream(cases), asgi=asgi)
         response = StreamingHttpResponse(stream, content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
     if fmt == "xlsx":
-        return FileResponse(exports.xlsx_file(cases), as_attachment=True,
-                            filename=f"{name}.xlsx", content_type=XLSX)  # fmt: skip
+        stream = exports.streamed(exports.file_chunks(exports.xlsx_file(cases)), asgi=asgi)
+        response = StreamingHttpResponse(stream, content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
     return refusal(request, DomainError(queries.StatsError.UNKNOWN_PERIOD))
 
 
