@@ -34,6 +34,11 @@ def refigure_case(event) -> None:
     except Exception:
         log.exception("stats: could not refigure case %s; the sweep will", event.case_id)
         return
-    live.publish_on_commit(
-        [live.county_topic(event.case.county_id)], {"type": "stats", "case": event.case_id}
-    )
+    # On a topic of its own: the queues' consoles need not hear that figures changed.
+    live.publish_on_commit([figures_topic(event.case.county_id)], {"type": "stats"})
+
+
+def figures_topic(county: str) -> str:
+    """The large screens of a county: told when its figures changed (after the step's
+    effects, so a screen that reads them then sees the step)."""
+    return f"stats:{county}"

@@ -11,4 +11,5 @@ urlpatterns = [
     path("stats/heat/", pages.heat, name="stats-heat"),
     path("stats/screen/", pages.screen, name="stats-screen"),
     path("stats/screen/data/", pages.screen_data, name="stats-screen-data"),
+    path("stats/screen/live/", pages.screen_live, name="stats-screen-live"),
 ]

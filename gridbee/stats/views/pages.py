@@ -129,3 +129,20 @@ def screen_data(request):
     if scope.partner_only:
         return JsonResponse(DomainError(CommonError.FORBIDDEN).as_dict(), status=403)
     return JsonResponse(dashboards.screen(scope))
+
+
+def _screen_topics(user) -> list[str]:
+    from ..receivers import figures_topic
+
+    try:
+        scope = queries.scope_for(user)
+    except DomainError:
+        return []
+    return [] if scope.partner_only else [figures_topic(scope.county)]
+
+
+async def screen_live(request):
+    """The large screen's stream: an event whenever the county's figures changed."""
+    from gridbee.core import live
+
+    return await live.stream(request, _screen_topics, refused=403, anonymous=401)

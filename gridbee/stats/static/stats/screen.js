@@ -1,5 +1,5 @@
 /* The large screen (大屏): figures fetched as JSON, and fetched again whenever the county's
-   live stream says a case moved (a short pause lets the figures' own update land first). */
+   figures stream says they changed (a short pause gathers a burst of steps into one fetch). */
 (function () {
   "use strict";
   var root = document.getElementById("screen");
