@@ -104,8 +104,9 @@ def _partner_scope(user) -> Scope:
         keys = tuple(str(t) for t, _ in teams)
         return Scope(teams[0][1], "team", keys, leagues=("partner",), partner_only=True,
                      drill=False)  # fmt: skip
-    if partner is None:
-        raise DomainError(StatsError.NOT_YOURS)
+    if partner is None:  # a team lead without a team yet: nothing to count, and no refusal
+        return Scope(user.region_id or "", "team", (), leagues=("partner",), partner_only=True,
+                     drill=False)  # fmt: skip
     team = getattr(getattr(partner, "membership", None), "team_id", None)
     return Scope(partner.county_id, "partner", (str(partner.pk),), leagues=(),
                  partner_only=True, drill=False, extra={"team": team})  # fmt: skip

@@ -60,7 +60,7 @@ def test_the_large_screen_shows_a_case_closing_live(chromium_browser, asgi_serve
     try:
         page.goto(f"{asgi_server}/stats/screen/")
         closed = page.locator('#screen-today [data-code="closed"] strong')
-        page.wait_for_selector("#screen[data-loaded]", state="attached", timeout=40_000)
+        page.wait_for_selector("#screen[data-loaded]", state="attached", timeout=90_000)
         expect(closed).to_have_text("0", timeout=40_000)  # a busy machine loads slowly
         expect(page.locator("#screen-live")).to_have_class("live-dot on", timeout=20_000)
         workflow.act(case.pk, "verify_pass", actor=county.operator)

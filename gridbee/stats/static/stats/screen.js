@@ -56,7 +56,7 @@
   function load() {
     // A wall screen must recover by itself: a request that fails or hangs is tried again.
     var control = new AbortController();
-    var limit = setTimeout(function () { control.abort(); }, 10000);
+    var limit = setTimeout(function () { control.abort(); }, 30000);
     fetch(root.getAttribute("data-src"), { credentials: "same-origin", signal: control.signal })
       .then(function (r) {
         if (!r.ok) throw new Error("HTTP " + r.status);
