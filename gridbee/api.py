@@ -19,6 +19,7 @@ from gridbee.people.api import router as people_router
 from gridbee.reports.api import router as reports_router
 from gridbee.rewards.api import router as rewards_router
 from gridbee.services.api import router as services_router
+from gridbee.stats.api import router as stats_router
 
 log = logging.getLogger(__name__)
 
@@ -119,3 +120,4 @@ api.add_router("/", rewards_router)
 api.add_router("/", claims_router)
 api.add_router("/", alerts_router)
 api.add_router("/", services_router)
+api.add_router("/", stats_router)

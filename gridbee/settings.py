@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "gridbee.claims",
     "gridbee.alerts",
     "gridbee.services",
+    "gridbee.stats",
     "gridbee.site",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("gridbee.claims.urls")),
     path("", include("gridbee.alerts.urls")),
     path("", include("gridbee.services.urls")),
+    path("", include("gridbee.stats.urls")),
     path("", include("gridbee.people.urls")),
     path("", include("gridbee.site.urls")),
 ]

@@ -54,6 +54,8 @@ class Perm(StrEnum):
     TEAMS_MANAGE = "people:teams:manage"  # a captain's squads, sub-captains and members
     STATIONS_MANAGE = "services:stations:manage"  # 驿站: the county's, or a station's own
     ACTIVITIES_MANAGE = "services:activities:manage"  # publishing activities, check-in codes
+    STATS_VIEW = "stats:dashboards:view"  # indicators, league tables, heat map (统计)
+    STATS_EXPORT = "stats:cases:export"  # case lists as CSV/XLSX, league tables as XLSX
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -81,9 +83,13 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.ALERTS_MANAGE,
             Perm.STATIONS_MANAGE,
             Perm.ACTIVITIES_MANAGE,
+            Perm.STATS_VIEW,
+            Perm.STATS_EXPORT,
         }
     ),
-    Role.DEPARTMENT: frozenset({Perm.CASES_VIEW, Perm.CASES_HANDLE, Perm.CLAIMS_ANSWER}),
+    Role.DEPARTMENT: frozenset(
+        {Perm.CASES_VIEW, Perm.CASES_HANDLE, Perm.CLAIMS_ANSWER, Perm.STATS_VIEW}
+    ),
     Role.REVIEWER: frozenset(
         {
             Perm.APPLICATIONS_VIEW,
@@ -102,6 +108,8 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.CLAIMS_RECORD,
             Perm.MEDIATIONS_MANAGE,
             Perm.RULES_MANAGE,
+            Perm.STATS_VIEW,
+            Perm.STATS_EXPORT,
         }
     ),
     Role.ADMIN: frozenset(Perm),

@@ -10,13 +10,14 @@ from gridbee.core.actions import mark_demo
 from gridbee.geo.actions import import_grids, import_regions
 from gridbee.geo.demo_layer import huishui_grids, huishui_regions
 from gridbee.geo.models import Region
-from gridbee.people.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_people
+from gridbee.people.demo import DEMO_ACCOUNTS, DEMO_COUNTY, DEMO_PASSWORD, create_demo_people
 from gridbee.people.models import User
 from gridbee.reports.actions import ensure_default_categories
 from gridbee.reports.demo import create_demo_reports
 from gridbee.rewards.demo import create_demo_shop
 from gridbee.rewards.demo_cash import create_demo_cash_rewards
 from gridbee.services.demo import create_demo_services
+from gridbee.stats.demo import create_demo_history
 
 
 def database_is_empty() -> bool:
@@ -39,6 +40,7 @@ def create_demo_city() -> list[dict]:
         create_demo_claims()
         create_demo_alerts()
         create_demo_services()
+        create_demo_history(DEMO_COUNTY)
         mark_demo()  # every page says so from now on
     return existing_demo_accounts()
 

@@ -40,6 +40,7 @@ from gridbee.rewards.models import (
 )
 from gridbee.rewards.tests import matrix_cash, matrix_points, matrix_shop
 from gridbee.services.tests import matrix_services
+from gridbee.stats.tests import matrix_stats
 
 from . import county as fixture
 from .matrix_base import EVERYONE, FAR, LOGGED_IN, ROLES, Op, only
@@ -52,6 +53,7 @@ REWARDS_MATRICES = (
     matrix_alerts,
     matrix_linkage,
     matrix_services,
+    matrix_stats,
 )
 
 
