@@ -4,8 +4,8 @@ exercises the real paths."""
 
 from django.db import transaction
 
-from gridbee.claims.demo import create_demo_claims
 from gridbee.alerts.demo import create_demo_alerts
+from gridbee.claims.demo import create_demo_claims
 from gridbee.core.actions import mark_demo
 from gridbee.geo.actions import import_grids, import_regions
 from gridbee.geo.demo_layer import huishui_grids, huishui_regions

@@ -14,8 +14,8 @@ from gridbee.api import api
 from gridbee.cases import workflow
 from gridbee.cases.kinds import REPORTER
 from gridbee.cases.models import Case, CaseEvent, Photo
-from gridbee.claims.tests import matrix_claims
 from gridbee.cases.tests import matrix_linkage
+from gridbee.claims.tests import matrix_claims
 from gridbee.core.authz import Access, Perm, has_perm
 from gridbee.geo.tests import layers
 from gridbee.people import actions
