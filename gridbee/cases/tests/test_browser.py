@@ -10,14 +10,13 @@ import time
 from pathlib import Path
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from gridbee.cases import workflow
 from gridbee.cases.models import Case
 from gridbee.cases.tests.test_workflow import new_case
-from gridbee.conftest import is_local_url
 from gridbee.core import live
+from gridbee.core.tests.browsing import open_page
 from gridbee.core.tests.serving import served_in_a_thread
 from gridbee.geo.tests import layers
 from gridbee.reports.actions import Sender, submit_report
@@ -47,25 +46,10 @@ def screenshot(page, name: str) -> None:
 
 
 def logged_in_page(chromium_browser, base_url: str, user, viewport=None, **options):
-    client = Client()
-    client.force_login(user)
-    context = chromium_browser.new_context(
-        viewport=viewport or {"width": 1280, "height": 900}, locale="zh-CN", **options
-    )
-    context.set_default_timeout(10_000)
-    context.route(
-        "**/*",
-        lambda route: (
-            route.continue_() if is_local_url(route.request.url) else route.abort("blockedbyclient")
-        ),
-    )
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}]
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return page, errors
+    """A desktop-sized page by default: the console is an office screen."""
+    options.setdefault("service_workers", "allow")
+    viewport = viewport or {"width": 1280, "height": 900}
+    return open_page(chromium_browser, base_url, user, viewport=viewport, **options)
 
 
 def test_console_receives_a_new_emergency_live(chromium_browser, asgi_server, county):

@@ -5,48 +5,22 @@ confirms it; the partner confirms, later rates the follow-up; the case file PDF 
 contains the agreement's text."""
 
 import io
-from contextlib import contextmanager
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from gridbee.cases.models import Case
 from gridbee.claims.models import Claim, Mediation
-from gridbee.conftest import PHONE_VIEWPORT, is_local_url
+from gridbee.core.tests import browsing
 from gridbee.reports.tests.images import jpeg
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AGREEMENT = "平台于2026年12月10日前一次性支付申请人十一月工资人民币3200元"
 
 
-@contextmanager
 def phone_of(browser, base_url: str, user):
-    """A logged-in phone-sized browser context; nothing may leave this machine."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(
-        viewport=PHONE_VIEWPORT, locale="zh-CN", service_workers="block", accept_downloads=True
-    )
-    context.set_default_timeout(10_000)
-    context.route(
-        "**/*",
-        lambda route: (
-            route.continue_() if is_local_url(route.request.url) else route.abort("blockedbyclient")
-        ),
-    )
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}]
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
-        yield page
-    finally:
-        context.close()
-    assert errors == []
+    return browsing.phone_of(browser, base_url, user, accept_downloads=True)
 
 
 def step(page, name: str, **fields) -> None:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
-from gridbee.conftest import PHONE_VIEWPORT, is_local_url
+from gridbee.conftest import PHONE_VIEWPORT
+from gridbee.core.tests.browsing import open_page
 from gridbee.rewards import payouts
 from gridbee.rewards.choices import CashRewardStatus as S
 from gridbee.rewards.models import CashReward
@@ -32,28 +32,8 @@ def screenshot(page, name: str) -> None:
 
 
 def page_for(browser, base_url: str, user, viewport=PHONE_VIEWPORT):
-    """A browser context logged in as `user`. Nothing leaves this machine, and the live
-    streams (Server-Sent Events, endless) are not opened against the WSGI test server."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport=viewport, locale="zh-CN", service_workers="block")
-    context.set_default_timeout(10_000)
-
-    def route(route):
-        url = route.request.url
-        if not is_local_url(url) or "/live/" in url:
-            route.abort("blockedbyclient")
-        else:
-            route.continue_()
-
-    context.route("**/*", route)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}]
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return page, errors
+    """The live streams are not opened against the WSGI test server."""
+    return open_page(browser, base_url, user, viewport=viewport, block_live=True)
 
 
 def test_propose_approve_export_and_pay(chromium_browser, live_server, county):

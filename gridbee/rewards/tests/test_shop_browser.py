@@ -5,14 +5,12 @@ over; the partner's orders then say it was collected.
 Set GRIDBEE_SCREENSHOT_DIR to keep phone-sized screenshots of the pages visited."""
 
 import os
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
-from gridbee.conftest import PHONE_VIEWPORT, is_local_url
+from gridbee.core.tests.browsing import phone_of
 from gridbee.geo.tests import layers
 from gridbee.rewards import ledger
 from gridbee.rewards.choices import EntryKind, ItemKind, OrderStatus
@@ -39,32 +37,6 @@ def screenshot(page, name: str) -> None:
     if folder := os.environ.get("GRIDBEE_SCREENSHOT_DIR"):
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(folder) / f"shop-{name}.png"), full_page=True)
-
-
-@contextmanager
-def phone_of(browser, base_url: str, user):
-    """A logged-in phone-sized browser context; nothing may leave this machine."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport=PHONE_VIEWPORT, locale="zh-CN", service_workers="block")
-    context.set_default_timeout(10_000)
-    context.route(
-        "**/*",
-        lambda route: (
-            route.continue_() if is_local_url(route.request.url) else route.abort("blockedbyclient")
-        ),
-    )
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}]
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
-        yield page
-    finally:
-        context.close()
-    assert errors == []
 
 
 def test_a_partner_redeems_and_a_station_hands_it_over(chromium_browser, live_server, county):

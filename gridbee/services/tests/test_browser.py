@@ -6,15 +6,13 @@ uses it."""
 
 import datetime
 import time
-from contextlib import contextmanager
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from gridbee.cases.models import Case
-from gridbee.conftest import is_local_url
+from gridbee.core.tests import browsing
 from gridbee.people.models import TeamMember
 from gridbee.rewards import ledger
 from gridbee.rewards.actions import earning
@@ -29,30 +27,12 @@ PHONE = {"width": 360, "height": 740}
 HERE = {"latitude": factories.LAT, "longitude": factories.LON, "accuracy": 15}
 
 
-@contextmanager
 def phone_of(browser, base_url: str, user, geolocation=None):
-    """A logged-in 360 px browser context, its position granted; nothing leaves this machine."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(
-        viewport=PHONE, locale="zh-CN", service_workers="block",
+    """A logged-in 360 px page, its position granted."""
+    return browsing.phone_of(
+        browser, base_url, user, viewport=PHONE,
         geolocation=geolocation or HERE, permissions=["geolocation"],
     )  # fmt: skip
-    context.set_default_timeout(10_000)
-    context.route("**/*", lambda route: (
-        route.continue_() if is_local_url(route.request.url) else route.abort("blockedbyclient")
-    ))  # fmt: skip
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}]
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
-        yield page
-    finally:
-        context.close()
-    assert errors == []
 
 
 def no_wider_than_the_phone(page) -> None:
