@@ -3,7 +3,6 @@ same events, statuses, deadlines-met flags and case fields), for the demo's year
 the benchmark's million and the indicator tests. Nothing here decides who may act: it is
 history, written as it would have been."""
 
-import contextlib
 import datetime
 from dataclasses import dataclass, field
 
@@ -45,24 +44,8 @@ def _event(kind, at, on_time=None, from_status="", to_status="", note="") -> dic
             "effects_pending": False}  # fmt: skip
 
 
-@contextlib.contextmanager
-def _history_times():
-    """CaseEvent.at is stamped on insert; history keeps the moments it was given."""
-    at = CaseEvent._meta.get_field("at")
-    at.auto_now_add = False
-    try:
-        yield
-    finally:
-        at.auto_now_add = True
-
-
 def write(plans: list[Plan], batch: int = 2000) -> list[int]:
     """Write the cases and their timelines; returns the case ids."""
-    with _history_times():
-        return _write(plans, batch)
-
-
-def _write(plans: list[Plan], batch: int) -> list[int]:
     ids = []
     for start in range(0, len(plans), batch):
         chunk = plans[start : start + batch]

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import CaseEventKind, CaseKind, CaseStatus, CrowdOutcome, Urgency
@@ -101,7 +102,8 @@ class CaseEvent(models.Model):
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
     accuracy_m = models.FloatField(null=True, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    # The step's one moment: act() stamps it with the time its deadlines were figured from.
+    at = models.DateTimeField(default=timezone.now)
     # What follows this step (effects.py) is still to be applied.
     effects_pending = models.BooleanField(default=False)
 

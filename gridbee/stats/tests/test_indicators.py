@@ -86,13 +86,12 @@ def test_a_case_changed_after_its_day_was_summed_changes_that_day(county):
     # In April the department finishes and the grid centre closes it: March's figure rises.
     from gridbee.cases.models import CaseEvent
 
-    with synthetic._history_times():
-        for kind, day, on_time, frm, to in [
-            ("handle", "2026-04-02", False, "signed", "handled"),
-            ("verify_pass", "2026-04-02", False, "handled", "closed"),
-        ]:  # fmt: skip
-            CaseEvent.objects.create(case_id=case_id, kind=kind, at=at(day, "10:00"),
-                                     on_time=on_time, from_status=frm, to_status=to)  # fmt: skip
+    for kind, day, on_time, frm, to in [
+        ("handle", "2026-04-02", False, "signed", "handled"),
+        ("verify_pass", "2026-04-02", False, "handled", "closed"),
+    ]:  # fmt: skip
+        CaseEvent.objects.create(case_id=case_id, kind=kind, at=at(day, "10:00"),
+                                 on_time=on_time, from_status=frm, to_status=to)  # fmt: skip
     assert aggregates.sweep_timeline(now=at("2026-04-03")) == 1
     # Right at once (the day is read from the contributions until it is summed again)…
     assert county_figures()["close_rate"] == 100.0
