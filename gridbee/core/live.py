@@ -131,8 +131,19 @@ def _local() -> LocalLog:
 @lru_cache(maxsize=4)
 def _redis(url: str):
     import redis
+    from redis.backoff import ExponentialBackoff
+    from redis.retry import Retry
 
-    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+    # A Redis restarting (a second or so) should not lose the events published meanwhile:
+    # retry for about two seconds before giving up on one.
+    retry = Retry(ExponentialBackoff(cap=0.5, base=0.05), 6)
+    return redis.Redis.from_url(
+        url,
+        socket_timeout=5,
+        socket_connect_timeout=5,
+        retry=retry,
+        retry_on_error=[redis.ConnectionError, redis.TimeoutError],
+    )
 
 
 # -- subscriptions --------------------------------------------------------------------------
