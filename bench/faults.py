@@ -153,7 +153,7 @@ def main() -> None:
         "live_resets": sum(c["resets"] for c in live),
         "live_reconnects": sum(c["connects"] - 1 for c in live),
         "live_events_published": len(recorder.all()),
-        "live_events_of_the_run": stored["stored"] + len(accepter.accepted),
+        "live_events_of_the_run": stored["stored"] + outbox["accepted_cases"],
         "outbox_exactly_once": outbox["outbox_missing"] == 0
         and outbox["outbox_doubled"] == 0
         and outbox["effects_pending"] == 0

@@ -255,11 +255,12 @@ def outbox_check(case_ids: set[int], started_at) -> dict:
     from gridbee.core.models import OutboxMessage
     from gridbee.people.models import User
 
-    accepts = CaseEvent.objects.filter(case_id__in=case_ids, kind="accept")
+    # Accepted during the run (a report may join a case an earlier run accepted).
+    accepts = CaseEvent.objects.filter(case_id__in=case_ids, kind="accept", at__gte=started_at)
     steps = dict(accepts.values_list("case_id").annotate(n=Count("id")))
     pending = accepts.filter(effects_pending=True).count()
     messages = list(
-        Message.objects.filter(case_id__in=case_ids, kind="accept").values_list(
+        Message.objects.filter(case_id__in=steps, kind="accept").values_list(
             "case_id", "recipient_id", "recipient__mobile", "text"
         )
     )
