@@ -19,7 +19,6 @@ during the faults; each accept tells each reporter once: one outbox row each, no
 none doubled, nothing pending). Only talks to 127.0.0.1."""
 
 import argparse
-import http.client
 import io
 import json
 import os
@@ -40,12 +39,12 @@ from faults_live import (  # noqa: E402
     caught_up,
     log_in,
     outbox_check,
+    request,
     session_cookie,
 )
 
 from gridbee.site.rig import DEFAULT_BASE_PORT, Rig  # noqa: E402
 
-TIMEOUT_S = 15  # a phone gives a request this long, then retries it
 GIVE_UP_S = 600  # the whole run stops by itself after this long
 FAULT_GAP_S = 4  # load between two faults
 CENTRE = (26.1328, 106.6564)  # the demo county's seat
@@ -177,29 +176,7 @@ class Phone:
         self.acknowledged: dict[str, int] = {}
         self.errors = 0
         self.refused = 0
-        self.token = self._log_in(mobile)
-
-    def _request(self, method, path, body, headers) -> tuple[int, bytes]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.rig.ports.http, timeout=TIMEOUT_S)
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            return response.status, response.read()
-        except (OSError, http.client.HTTPException):
-            return 0, b""
-        finally:
-            conn.close()
-
-    def _log_in(self, mobile: str) -> str:
-        body = json.dumps({"mobile": mobile, "password": "gridbee2026"})  # the demo city's
-        for _ in range(20):
-            status, answer = self._request(
-                "POST", "/api/auth/token", body, {"Content-Type": "application/json"}
-            )
-            if status == 200:
-                return json.loads(answer)["token"]
-            time.sleep(0.5)
-        sys.exit(f"log-in of {mobile} failed: {status} {answer[:200]!r}")
+        self.token = log_in(rig.ports.http, mobile, PASSWORD)
 
     def send_all(self, count: int, pace: float, stop: threading.Event) -> None:
         for n in range(count):
@@ -217,7 +194,7 @@ class Phone:
         }
         wait = 0.25
         while not stop.is_set():
-            status, answer = self._request("POST", "/api/reports", body, headers)
+            status, answer = request(self.rig.ports.http, "POST", "/api/reports", body, headers)
             if status in (200, 201):
                 answer = json.loads(answer)
                 self.acknowledged[key] = answer["report_id"]

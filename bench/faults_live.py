@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 
-TIMEOUT_S = 15
+TIMEOUT_S = 15  # a phone (or the operator) gives a request this long, then retries it
 
 
 class LiveClient:
@@ -181,7 +181,7 @@ class Accepter:
     def _accept(self, case_id: int, stop) -> None:
         wait = 0.25
         while not stop.is_set():
-            status, answer = _request(
+            status, answer = request(
                 self.port, "POST", f"/api/cases/{case_id}/steps/accept", b"{}",
                 {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"},
             )  # fmt: skip
@@ -199,7 +199,8 @@ class Accepter:
             wait = min(wait * 2, 3.0)
 
 
-def _request(port, method, path, body, headers) -> tuple[int, bytes]:
+def request(port, method, path, body, headers) -> tuple[int, bytes]:
+    """One request to the rig; (0, b"") when it failed or timed out."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT_S)
     try:
         conn.request(method, path, body=body, headers=headers)
@@ -214,7 +215,7 @@ def _request(port, method, path, body, headers) -> tuple[int, bytes]:
 def log_in(port: int, mobile: str, password: str) -> str:
     body = json.dumps({"mobile": mobile, "password": password}).encode()
     for _ in range(20):
-        status, answer = _request(
+        status, answer = request(
             port, "POST", "/api/auth/token", body, {"Content-Type": "application/json"}
         )
         if status == 200:

@@ -116,7 +116,7 @@ def case_topic(case_id) -> str:
 
 # -- the logs of recent events (live_log.py) ------------------------------------------------
 
-_local_log = LocalLog(1000, 3600.0)
+_local_log = LocalLog(1000, 900.0)
 
 
 def _keep() -> tuple[int, float]:

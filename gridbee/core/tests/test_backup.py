@@ -69,17 +69,25 @@ def listing() -> dict[str, list]:
 
 @pytest.fixture
 def county_with_photos(settings, tmp_path):
+    return reports_with_photos(settings, tmp_path, "backup", [1, 2, 3])
+
+
+def reports_with_photos(settings, tmp_path, key: str, photos: list[int], storage=None):
+    """The test county, and a report with photos[n] photos for each n, stored in storage
+    (default: files under MEDIA_ROOT, also where the suite runs with S3 configured)."""
+    disk = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    settings.STORAGES = settings.STORAGES | {"default": storage or disk}
     settings.MEDIA_ROOT = str(tmp_path / "media")
     ensure_default_categories()
     county = county_module.build()
-    for n in range(3):
+    for n, many in enumerate(photos):
         submit_report(
             Sender.of_partner(county.partner),
-            idempotency_key=f"backup-{n}",
+            idempotency_key=f"{key}-{n}",
             category_code="overflowing_bins",
             lat=layers.Y0 + 0.005 + n * 0.002,
             lon=layers.X0 + 0.005,
-            photos=[images.jpeg(320, 240, colour=(40 * n, 90, 160))] * (n + 1),
+            photos=[images.jpeg(320, 240, colour=(40 * n, 90, 160))] * many,
         )
     return county
 
@@ -294,24 +302,11 @@ def test_photos_in_object_storage_are_backed_up_and_restored(
     s3 = boto3.client("s3", **_s3_client(s3_endpoint))
     for bucket in ("photos", "photos-restored"):
         s3.create_bucket(Bucket=bucket)
-    settings.STORAGES = settings.STORAGES | {
-        "default": {
-            "BACKEND": "gridbee.core.storage.SharedS3Storage",
-            "OPTIONS": _s3_options(s3_endpoint, "photos"),
-        }
+    storage = {
+        "BACKEND": "gridbee.core.storage.SharedS3Storage",
+        "OPTIONS": _s3_options(s3_endpoint, "photos"),
     }
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    ensure_default_categories()
-    county = county_module.build()
-    for n in range(2):
-        submit_report(
-            Sender.of_partner(county.partner),
-            idempotency_key=f"backup-s3-{n}",
-            category_code="overflowing_bins",
-            lat=layers.Y0 + 0.005 + n * 0.002,
-            lon=layers.X0 + 0.005,
-            photos=[images.jpeg(320, 240, colour=(60 * n, 90, 160))],
-        )
+    reports_with_photos(settings, tmp_path, "backup-s3", [1, 1], storage)
     stored = _objects(s3_endpoint, "photos")
     photos = [f.name for r in Report.objects.all() for p in r.photos.all() for f in [p.image]]
     assert len(photos) == 2 and set(photos) <= set(stored)
