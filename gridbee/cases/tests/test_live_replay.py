@@ -189,3 +189,40 @@ def test_the_case_page_reconnecting_with_last_event_id_gets_what_it_missed(count
 
     _, text = _stream(county.operator, url, headers={"Last-Event-ID": "1-0"}, needle="reset")
     assert [e[0] for e in _events(text)] == ["ready", "reset"]
+
+
+class _FlakyReader:
+    """A reader whose store (Redis) is away for its first read."""
+
+    topics = ["test:flaky"]
+
+    def __init__(self, history_kept: bool):
+        self.history_kept, self.reads = history_kept, []
+
+    async def read(self, after, timeout):
+        self.reads.append(after)
+        if len(self.reads) == 1:
+            raise ConnectionError("Redis is restarting")
+        return [((2, 0), "2-0", '{"n": 2}')] if after == "1-0" else []
+
+    async def reaches(self, after):
+        return self.history_kept
+
+    async def last(self):
+        return "5-0"
+
+
+@pytest.mark.parametrize("history_kept", [True, False])
+def test_a_stream_carries_on_from_its_id_when_its_store_comes_back(history_kept):
+    reader = _FlakyReader(history_kept)
+    subscription = live.Subscription(reader, "1-0", reset=False)
+
+    async def go():
+        return await subscription.next(0.01), await subscription.next(0.01)
+
+    away, back = run(go)
+    assert away is None  # the page's stream stays open meanwhile
+    if history_kept:
+        assert back == live.Event("2-0", '{"n": 2}') and reader.reads == ["1-0", "1-0"]
+    else:  # e.g. a Redis that lost its data: the page reloads, and goes on from the newest id
+        assert back == live.Event("5-0", reset=True) and subscription.cursor == "5-0"
