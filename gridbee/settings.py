@@ -311,6 +311,10 @@ except ValueError:
     LIVE_RECHECK_SECONDS = 0.0
 if not LIVE_RECHECK_SECONDS > 0:  # 0 would query the database without a pause
     raise ImproperlyConfigured("GRIDBEE_LIVE_RECHECK_SECONDS must be a number of seconds above 0")
+# How far back a live page that lost its stream catches up (Last-Event-ID): events kept per topic,
+# and seconds a topic keeps them; past either the page reloads what it shows.
+LIVE_REPLAY_EVENTS = env_int("LIVE_REPLAY_EVENTS", 1000)
+LIVE_REPLAY_SECONDS = env_int("LIVE_REPLAY_SECONDS", 900)
 # Office hours for ordinary deadlines; emergencies' rapid-response steps in minutes (1-3-5).
 WORK_HOURS = env("WORK_HOURS", "08:30-12:00,14:30-18:00")
 RAPID_RESPONSE_MINUTES = {

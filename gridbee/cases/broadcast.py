@@ -31,8 +31,14 @@ _AREA_PREFIX_LENGTHS = (9, 12)
 
 def case_topics(case) -> list[str]:
     """Every topic whose subscribers may see this case, whoever they are: its page, its county,
-    the town and community it waits in, its grid and the department it was sent to."""
-    topics = [case_topic(case.pk), county_topic(case.county_id)]
+    the town and community it waits in, its grid and the department it was sent to. A kind
+    that scopes its own cases (Kind.visible: a claim is seen by its claimants, the desk, the
+    body and legal aid only) is heard on its own page alone: the queues' topics reach
+    everyone on them."""
+    topics = [case_topic(case.pk)]
+    if _scoped(case):
+        return topics
+    topics.append(county_topic(case.county_id))
     prefix = region_prefix(case.region_id)
     topics += [area_topic(prefix[:n]) for n in _AREA_PREFIX_LENGTHS if len(prefix) >= n]
     if case.grid_id:
@@ -56,7 +62,7 @@ def case_changed(case, kind: str) -> None:
     topics = case_topics(case)
     # A department that hands a case back no longer sees it; its other pages must still hear
     # that it left their queue.
-    returned_by = _department_returning(case, kind)
+    returned_by = None if _scoped(case) else _department_returning(case, kind)
     if returned_by is not None:
         topics.append(department_topic(returned_by))
 
@@ -64,6 +70,11 @@ def case_changed(case, kind: str) -> None:
         publish_many([*topics, *(user_topic(u) for u in _reporter_ids(case))], event)
 
     transaction.on_commit(send)
+
+
+def _scoped(case) -> bool:
+    kind = kinds.get(case.kind)
+    return kind is None or kind.visible is not None  # unknown: the narrow side
 
 
 def _department_returning(case, kind):

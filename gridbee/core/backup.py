@@ -5,7 +5,8 @@ in one .tar.gz with a manifest first.
     database.sqlite3       SQLite: a copy made with SQLite's online backup API
     database.pgdump        PostgreSQL: pg_dump's custom format (pg_restore reads it)
     secret_key             the data folder's key, when the key is not set in the environment
-    media/…                every file under MEDIA_ROOT
+    media/…                every file under MEDIA_ROOT, or every object of the S3 object
+                           storage when the photos live there (backup_objects.py)
 
 The database is copied first and the photos after, so every photo the copy refers to is in the
 archive even while reports keep coming in (a photo stored meanwhile is only an extra file).
@@ -34,6 +35,8 @@ from pathlib import Path, PurePosixPath
 from django.conf import settings
 from django.db import connections
 from django.utils import timezone
+
+from . import backup_objects
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -184,7 +187,8 @@ def create_backup(output: str | os.PathLike | None = None, *, alias: str = "defa
     partial = target.with_name(f".{target.name}.partial")
     with tempfile.TemporaryDirectory(prefix="gridbee-backup-", dir=target.parent) as work:
         dump = _dump_database(connection, Path(work))  # first: see the module's docstring
-        media = _media_files()
+        objects = backup_objects.object_storage()
+        media = _media_files() if objects is None else backup_objects.list_objects(objects)
         key_file = settings.SECRET_KEY_FILE
         secret = key_file.read_bytes() if key_file and key_file.exists() else None
         manifest = {
@@ -205,9 +209,12 @@ def create_backup(output: str | os.PathLike | None = None, *, alias: str = "defa
                 tar.add(dump, arcname=dump.name)
                 if secret is not None:
                     _add_bytes(tar, SECRET, secret, stamp)
-                for path, name in media:
+                for item in media:
+                    if objects is not None:
+                        backup_objects.add_object(tar, objects, item, f"{MEDIA}/{item[0]}")
+                        continue
                     with contextlib.suppress(FileNotFoundError):  # deleted since the walk
-                        tar.add(path, arcname=name, recursive=False)
+                        tar.add(item[0], arcname=item[1], recursive=False)
             os.replace(partial, target)
         except BaseException:
             partial.unlink(missing_ok=True)
@@ -272,6 +279,8 @@ def _pg_prepare(settings_dict: dict) -> bool:
 
 
 def _media_is_empty() -> bool:
+    if (objects := backup_objects.object_storage()) is not None:
+        return backup_objects.is_empty(objects)
     root = Path(settings.MEDIA_ROOT)
     return not root.is_dir() or not any(p.is_file() for p in root.rglob("*"))
 
@@ -306,8 +315,9 @@ def _copy_member(tar: tarfile.TarFile, member: tarfile.TarInfo, target: Path) ->
 def restore_backup(
     path: str | os.PathLike, *, force: bool = False, alias: str = "default"
 ) -> Outcome:
-    """Restores into this installation's database and MEDIA_ROOT, which must be empty unless
-    `force`. Stop the server first: a restore replaces the database under it."""
+    """Restores into this installation's database and MEDIA_ROOT (or its object storage),
+    which must be empty unless `force`. Stop the server first: a restore replaces the
+    database under it."""
     connection = _database(alias)
     connection.close()  # SQLite: the file is about to be replaced
     settings_dict = connection.settings_dict
@@ -333,6 +343,7 @@ def restore_backup(
                 "there."
             )
         media_files, secret = 0, False
+        objects = backup_objects.object_storage()
         with tempfile.TemporaryDirectory(prefix="gridbee-restore-", dir=settings.DATA_DIR) as w:
             for member in tar:
                 if member.name == MANIFEST:
@@ -347,7 +358,11 @@ def restore_backup(
                 elif member.name == SECRET and member.isfile():
                     secret = _restore_secret(tar.extractfile(member).read())
                 elif member.isfile() and (target := _media_path(member.name)):
-                    _copy_member(tar, member, target)
+                    if objects is None:
+                        _copy_member(tar, member, target)
+                    else:
+                        name = target.relative_to(settings.MEDIA_ROOT).as_posix()
+                        backup_objects.put_object(objects, name, tar.extractfile(member))
                     media_files += 1
                 elif not member.isdir():
                     raise BackupError(f"Unexpected entry in the backup: {member.name!r}")

@@ -9,10 +9,13 @@ and messages). An event is a small JSON object saying *what* changed ({"type": "
 ...}); pages fetch the new state from the server, which scopes it to the viewer, so an event
 never carries more than ids and names of steps.
 
-Without ``settings.REDIS_URL`` the fan-out is in this process: each subscriber owns an asyncio
-queue on its event loop, and publish (from any thread, usually a request's on-commit hook)
-hands the event over with ``loop.call_soon_threadsafe``. With Redis, publish is a Redis
-PUBLISH and every subscriber a ``redis.asyncio`` pub/sub, so all app processes fan out.
+Each topic keeps its recent events (live_log.py: a Redis stream per topic, shared by all app
+processes; without ``settings.REDIS_URL``, a buffer in this process), and every event has an id
+that is the SSE ``id:``. A browser whose stream dropped reconnects by itself and sends the last
+id it got (``Last-Event-ID``); its new stream starts with the events it missed, in order and
+each once, then goes on live. When history no longer reaches back that far
+(``settings.LIVE_REPLAY_EVENTS`` per topic, ``settings.LIVE_REPLAY_SECONDS``) the stream sends a
+``reset`` event instead, and the page fetches what it shows anew.
 
 An open stream holds no database connection (see ``stream``): who may see what is decided
 before it starts, and checked again every ``settings.LIVE_RECHECK_SECONDS`` with a connection
@@ -23,7 +26,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import threading
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,13 +39,13 @@ from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from .errors import ErrorCode
+from .live_log import LocalLog, LocalReader, RedisReader, redis_append
 from .live_slots import SLOT_SECONDS, LocalCounts, RedisCounts, Slot
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 15.0  # a comment line this often keeps proxies from closing the stream
 RETRY_MS = 3000  # how soon a browser reconnects after the stream drops
-QUEUE_SIZE = 100  # events a slow subscriber may lag behind before new ones are dropped
 
 
 class LiveError(ErrorCode):
@@ -52,10 +54,6 @@ class LiveError(ErrorCode):
         429,
         _("Too many live pages are open for this account. Close some and reload this one."),
     )
-
-
-def channel(topic: str) -> str:
-    return f"{_prefix()}:live:{topic}"
 
 
 def _prefix() -> str:
@@ -69,18 +67,15 @@ def publish(topic: str, event: dict) -> None:
 
 
 def publish_many(topics: Iterable[str], event: dict) -> None:
-    """publish() to each of topics, in one round trip to Redis."""
-    topics = list(topics)
+    """publish() to each of topics, as one event (one id), in one round trip to Redis."""
+    topics = list(dict.fromkeys(topics))
     payload = json.dumps(event, cls=DjangoJSONEncoder, ensure_ascii=False)
     try:
         if settings.REDIS_URL:
-            pipe = _redis(settings.REDIS_URL).pipeline(transaction=False)
-            for topic in topics:
-                pipe.publish(channel(topic), payload)
-            pipe.execute()
+            client = _redis(settings.REDIS_URL)
+            redis_append(client, _prefix(), topics, payload, *_keep())
         else:
-            for topic in topics:
-                _hub.publish(topic, payload)
+            _local().append(topics, payload)
     except Exception:
         log.exception("live: could not publish to %s", ", ".join(topics))
 
@@ -119,125 +114,114 @@ def case_topic(case_id) -> str:
     return f"case:{case_id}"
 
 
-# -- in-process fan-out ---------------------------------------------------------------------
+# -- the logs of recent events (live_log.py) ------------------------------------------------
+
+_local_log = LocalLog(1000, 900.0)
 
 
-class _Hub:
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._subscribers: dict[str, set[tuple[asyncio.AbstractEventLoop, asyncio.Queue]]] = {}
-
-    def add(self, topics, loop, queue) -> None:
-        with self._lock:
-            for topic in topics:
-                self._subscribers.setdefault(topic, set()).add((loop, queue))
-
-    def remove(self, topics, loop, queue) -> None:
-        with self._lock:
-            for topic in topics:
-                subscribers = self._subscribers.get(topic)
-                if subscribers is not None:
-                    subscribers.discard((loop, queue))
-                    if not subscribers:
-                        del self._subscribers[topic]
-
-    def publish(self, topic: str, payload: str) -> None:
-        with self._lock:
-            targets = list(self._subscribers.get(topic, ()))
-        for loop, queue in targets:
-            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
-                loop.call_soon_threadsafe(_offer, queue, payload)
-
-    def count(self, topic: str) -> int:
-        with self._lock:
-            return len(self._subscribers.get(topic, ()))
+def _keep() -> tuple[int, float]:
+    return settings.LIVE_REPLAY_EVENTS, float(settings.LIVE_REPLAY_SECONDS)
 
 
-def _offer(queue: asyncio.Queue, payload: str) -> None:
-    with contextlib.suppress(asyncio.QueueFull):
-        queue.put_nowait(payload)
-
-
-_hub = _Hub()
-
-
-# -- Redis ----------------------------------------------------------------------------------
+def _local() -> LocalLog:
+    _local_log.configure(*_keep())
+    return _local_log
 
 
 @lru_cache(maxsize=4)
 def _redis(url: str):
     import redis
+    from redis.backoff import ExponentialBackoff
+    from redis.retry import Retry
 
-    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+    # A Redis restarting (a second or so) should not lose the events published meanwhile:
+    # retry for about two seconds before giving up on one.
+    retry = Retry(ExponentialBackoff(cap=0.5, base=0.05), 6)
+    return redis.Redis.from_url(
+        url,
+        socket_timeout=5,
+        socket_connect_timeout=5,
+        retry=retry,
+        retry_on_error=[redis.ConnectionError, redis.TimeoutError],
+    )
 
 
 # -- subscriptions --------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Event:
+    """One event for a stream: its id and JSON text; or, with reset, word that history does not
+    reach back to the id the reader gave (it must reload what it shows), id being where it
+    continues from."""
+
+    id: str
+    data: str = ""
+    reset: bool = False
+
+
 class Subscription:
-    """Events of some topics, in order. ``await next(timeout)`` answers the event's JSON text,
-    or None when nothing came within timeout seconds."""
+    """Events of some topics, in order, each once: ``await next(timeout)`` answers an Event, or
+    None when nothing came within timeout seconds. ``cursor`` is the id of the last event
+    handed out (or where the subscription started)."""
 
-    async def next(self, timeout: float) -> str | None:
-        raise NotImplementedError
+    def __init__(self, reader, cursor: str, reset: bool):
+        self.reader, self.cursor = reader, cursor
+        self._ready: list[Event] = [Event(cursor, reset=True)] if reset else []
+        self._broken = False
 
+    async def next(self, timeout: float) -> Event | None:
+        if not self._ready:
+            await self._fill(timeout)
+        return self._ready.pop(0) if self._ready else None
 
-class _LocalSubscription(Subscription):
-    def __init__(self, queue: asyncio.Queue):
-        self.queue = queue
-
-    async def next(self, timeout: float) -> str | None:
+    async def _fill(self, timeout: float) -> None:
         try:
-            return await asyncio.wait_for(self.queue.get(), timeout)
-        except TimeoutError:
-            return None
-
-
-class _RedisSubscription(Subscription):
-    def __init__(self, pubsub):
-        self.pubsub = pubsub
-
-    async def next(self, timeout: float) -> str | None:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            left = deadline - loop.time()
-            if left <= 0:
-                return None
-            message = await self.pubsub.get_message(ignore_subscribe_messages=True, timeout=left)
-            if message and message.get("type") == "message":
-                data = message["data"]
-                return data.decode() if isinstance(data, bytes) else str(data)
+            if self._broken:  # back after an outage: is the history still there?
+                if not await self.reader.reaches(self.cursor):
+                    self.cursor = await self.reader.last()
+                    self._ready.append(Event(self.cursor, reset=True))
+                self._broken = False
+                if self._ready:
+                    return
+            entries = await self.reader.read(self.cursor, timeout)
+        except Exception:
+            # Redis restarting: keep the page's stream open and carry on from the cursor.
+            if not self._broken:
+                log.warning("live: could not read %s, retrying", self.reader.topics)
+            self._broken = True
+            await asyncio.sleep(min(timeout, 1.0))
+            return
+        for _key, entry_id, data in entries:
+            self._ready.append(Event(entry_id, data))
+            self.cursor = entry_id
 
 
 @contextlib.asynccontextmanager
-async def subscribe(*topics: str) -> AsyncIterator[Subscription]:
-    """Subscribe to topics for the duration of the block; the subscription is in place (events
-    published from now on arrive) when the block starts."""
+async def subscribe(*topics: str, after: str | None = None) -> AsyncIterator[Subscription]:
+    """Subscribe to topics for the duration of the block: events published from when the
+    block starts arrive, or from after the event with id ``after`` (a Last-Event-ID) when
+    history still reaches back to it, else a reset event first."""
+    topics = sorted(set(topics))
     if settings.REDIS_URL:
         import redis.asyncio as aioredis
 
         client = aioredis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=5)
-        pubsub = client.pubsub()
+        reader = RedisReader(client, _prefix(), topics, _keep()[1])
         try:
-            await pubsub.subscribe(*(channel(t) for t in topics))
-            # Wait for Redis to confirm, so a publish right after this line is not missed.
-            for _ in topics:
-                await pubsub.get_message(timeout=5)
-            yield _RedisSubscription(pubsub)
+            yield await _start(reader, after)
         finally:
-            with contextlib.suppress(Exception):
-                await pubsub.aclose()
             with contextlib.suppress(Exception):
                 await client.aclose()
         return
-    loop = asyncio.get_running_loop()
-    queue: asyncio.Queue = asyncio.Queue(maxsize=QUEUE_SIZE)
-    _hub.add(topics, loop, queue)
-    try:
-        yield _LocalSubscription(queue)
-    finally:
-        _hub.remove(topics, loop, queue)
+    with LocalReader(_local(), topics) as reader:
+        yield await _start(reader, after)
+
+
+async def _start(reader, after: str | None) -> Subscription:
+    reaches = after is None or await reader.reaches(after)
+    cursor = after if after is not None and reaches else await reader.last()
+    return Subscription(reader, cursor, reset=not reaches)
 
 
 # -- how many streams each user has open (live_slots.py) -----------------------------------
@@ -324,28 +308,38 @@ class _Access:
 
 
 async def event_stream(
-    topics: Iterable[str], *, access: _Access | None = None, slot: Slot | None = None
+    topics: Iterable[str],
+    *,
+    access: _Access | None = None,
+    slot: Slot | None = None,
+    after: str | None = None,
 ) -> AsyncIterator[str]:
-    """The text/event-stream of topics: a retry hint, then each event as ``data:`` and a
-    comment line every HEARTBEAT_SECONDS. Ends when the client goes away (the server cancels
-    the generator, and the subscription closes with it), or when access (checked every
-    settings.LIVE_RECHECK_SECONDS) is no longer granted; the browser then reconnects and
-    is told why not."""
+    """The text/event-stream of topics: a retry hint and a ``ready`` event carrying the id to
+    resume from, then each event as ``id:`` and ``data:``, and a comment line every
+    HEARTBEAT_SECONDS. With after (the Last-Event-ID a reconnecting browser sends) the events
+    since that one come first, or, when history no longer reaches back to it, a ``reset`` event
+    (the page reloads what it shows). Ends when the client goes away (the server cancels the
+    generator, and the subscription closes with it), or when access (checked every
+    settings.LIVE_RECHECK_SECONDS) is no longer granted; the browser then reconnects and is
+    told why not."""
     topics = list(topics)
     loop = asyncio.get_running_loop()
     recheck = settings.LIVE_RECHECK_SECONDS
     try:
-        async with subscribe(*topics) as subscription:
-            yield f"retry: {RETRY_MS}\n: subscribed\n\n"
+        async with subscribe(*topics, after=after) as subscription:
+            yield (
+                f"retry: {RETRY_MS}\nid: {subscription.cursor}\nevent: ready\ndata: {{}}\n"
+                ": subscribed\n\n"
+            )
             last_sent = check_at = loop.time()
             check_at += recheck
             while True:
                 wake_at = last_sent + HEARTBEAT_SECONDS
                 if access is not None:
                     wake_at = min(wake_at, check_at)
-                payload = await subscription.next(max(wake_at - loop.time(), 0))
-                if payload is not None:
-                    yield "".join(f"data: {line}\n" for line in payload.splitlines()) + "\n"
+                event = await subscription.next(max(wake_at - loop.time(), 0))
+                if event is not None:
+                    yield sse_event(event)
                     last_sent = loop.time()
                 if access is not None and loop.time() >= check_at:
                     if not await sync_to_async(access.still_granted)():
@@ -361,11 +355,23 @@ async def event_stream(
             await slot.give_back()
 
 
+def sse_event(event: Event) -> str:
+    if event.reset:
+        return f"id: {event.id}\nevent: reset\ndata: {{}}\n\n"
+    data = "".join(f"data: {line}\n" for line in event.data.splitlines())
+    return f"id: {event.id}\n{data}\n"
+
+
 def sse_response(
-    topics: Iterable[str], *, access: _Access | None = None, slot: Slot | None = None
+    topics: Iterable[str],
+    *,
+    access: _Access | None = None,
+    slot: Slot | None = None,
+    after: str | None = None,
 ) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        event_stream(topics, access=access, slot=slot), content_type="text/event-stream"
+        event_stream(topics, access=access, slot=slot, after=after),
+        content_type="text/event-stream",
     )
     response["Cache-Control"] = "no-cache, no-transform"
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
@@ -402,4 +408,6 @@ def _open_stream(request, topics_for, refused, anonymous) -> HttpResponse:
         access = _Access(user.pk, getattr(session, "session_key", None), topics_for, topics)
     finally:
         release_connections()
-    return sse_response(topics, access=access, slot=slot)
+    # A browser's EventSource sends the id of the last event it got when it reconnects.
+    after = request.headers.get("Last-Event-ID") or None
+    return sse_response(topics, access=access, slot=slot, after=after)

@@ -36,6 +36,7 @@ DEBIAN_PACKAGES = {  # the program that must exist → the Debian package bringi
 S3_TOOLS = ROOT / ".rig-tools" / "s3"
 S3_PACKAGE = "moto[server]>=5.0"
 S3_BUCKET = "gridbee-photos"
+S3_TEST_BUCKET = "gridbee-test"  # the test suite's, apart from the rig's photos
 PG_USER = "postgres"  # initdb, PostgreSQL and PgBouncer refuse to run as root
 DATABASE = "gridbee"
 
@@ -122,6 +123,27 @@ class Rig:
             "PYTHONUNBUFFERED": "1",
             **self.settings,
         }
+
+    def test_env(self) -> dict[str, str]:
+        """GridBee's settings for the test suite against the running rig: pytest-django makes
+        its test database on the primary (directly: PgBouncer cannot create databases), the
+        replica mirrors it, Redis in a database of its own with a prefix of its own, photos
+        in a bucket of their own on the rig's S3 server."""
+        rig = self.env()
+        return _clean_environ() | {
+            "GRIDBEE_DATABASE_URL": self.primary_url(),
+            "GRIDBEE_DATABASE_REPLICA_URL": self.replica_direct_url(),
+            "GRIDBEE_REDIS_URL": f"redis://127.0.0.1:{self.ports.redis}/1",
+            "GRIDBEE_REDIS_PREFIX": f"rig-test-{os.getpid()}",
+            **{k: rig[k] for k in rig if k.startswith("GRIDBEE_S3_")},
+            "GRIDBEE_S3_BUCKET": S3_TEST_BUCKET,
+        }
+
+    def test(self, pytest_args: list[str]) -> int:
+        """The whole test suite (or pytest_args) against the running rig; pytest's exit code."""
+        self._make_bucket(S3_TEST_BUCKET)
+        command = [sys.executable, "-m", "pytest", *pytest_args]
+        return subprocess.run(command, env=self.test_env(), cwd=ROOT).returncode
 
     # --- up and down ---------------------------------------------------------------------
 
@@ -311,8 +333,8 @@ admin_users = {PG_USER}
             _wait_port(self.ports.s3, 30)
         self._make_bucket()
 
-    def _make_bucket(self) -> None:
-        request = urllib.request.Request(f"http://127.0.0.1:{self.ports.s3}/{S3_BUCKET}",
+    def _make_bucket(self, bucket: str = S3_BUCKET) -> None:
+        request = urllib.request.Request(f"http://127.0.0.1:{self.ports.s3}/{bucket}",
                                          method="PUT")  # fmt: skip
         try:
             urllib.request.urlopen(request, timeout=10).read()

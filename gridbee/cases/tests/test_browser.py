@@ -103,14 +103,14 @@ def test_reporter_sees_a_new_step_live(chromium_browser, asgi_server, county):
         assert page.evaluate("window.__sameDocument") is True  # no reload happened
         assert errors == []
         screenshot(page, "reporter-case")
-        assert live._hub.count(f"case:{case.pk}") == 1
+        assert live._local_log.watchers(f"case:{case.pk}") == 1
     finally:
         page.context.close()
     # The browser went away: the server noticed and dropped the subscription.
     deadline = time.monotonic() + 5
-    while live._hub.count(f"case:{case.pk}") and time.monotonic() < deadline:
+    while live._local_log.watchers(f"case:{case.pk}") and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert live._hub.count(f"case:{case.pk}") == 0
+    assert live._local_log.watchers(f"case:{case.pk}") == 0
 
 
 # Inside 凤山第1网格 of the fixture county, where the partners work.

@@ -58,7 +58,7 @@ def test_two_subscribers_get_one_publish(backend):
     async def go():
         async with live.subscribe(name) as one, live.subscribe(name) as two:
             live.publish(name, {"type": "case", "id": 7})
-            return await one.next(5), await two.next(5)
+            return (await one.next(5)).data, (await two.next(5)).data
 
     first, second = run(go)
     assert json.loads(first) == {"type": "case", "id": 7}
@@ -86,7 +86,7 @@ def test_publish_from_another_thread(backend):
             thread.start()
             got = await subscription.next(5)
             thread.join()
-            return got
+            return got.data
 
     assert json.loads(run(go)) == {"id": 3}
 
@@ -97,10 +97,10 @@ def test_subscription_is_removed_when_it_ends(settings):
 
     async def go():
         async with live.subscribe(name):
-            assert live._hub.count(name) == 1
+            assert live._local_log.watchers(name) == 1
 
     run(go)
-    assert live._hub.count(name) == 0
+    assert live._local_log.watchers(name) == 0
     live.publish(name, {"id": 1})  # nobody listens: nothing happens, nothing fails
 
 
@@ -126,8 +126,8 @@ def test_event_stream_sends_retry_events_and_heartbeats(settings, monkeypatch):
     first, heartbeat, chunk = run(go)
     assert first.startswith(f"retry: {live.RETRY_MS}\n")
     assert heartbeat == ": heartbeat\n\n"
-    assert chunk == 'data: {"id": 9, "kind": "accept"}\n\n'
-    assert live._hub.count(name) == 0
+    assert chunk.startswith("id: ") and chunk.endswith('\ndata: {"id": 9, "kind": "accept"}\n\n')
+    assert live._local_log.watchers(name) == 0
 
 
 async def _read_until(response, needle: str, timeout: float = 5.0) -> str:
@@ -145,19 +145,22 @@ async def _read_until(response, needle: str, timeout: float = 5.0) -> str:
     return text
 
 
-def _stream(user, url: str, publish=None, needle="data: "):
-    """Open the SSE view as user, publish once subscribed, and read until needle."""
+def _stream(user, url: str, publish=None, needle="data: ", headers=None):
+    """Open the SSE view as user, publish once subscribed, and read until needle (after the
+    ready event; with headers, needle may come with it)."""
     client = AsyncClient()
     if user is not None:
         client.force_login(user)
 
     async def go():
-        response = await client.get(url)
+        response = await client.get(url, headers=headers)
         if not response.streaming:
             return response, ""
         try:
             text = await _read_until(response, ": subscribed")
-            if publish is not None:
+            if headers:
+                text += await _read_until(response, needle) if needle not in text else ""
+            elif publish is not None:
                 await sync_to_async(publish)()
                 text += await _read_until(response, needle)
         finally:
@@ -275,12 +278,23 @@ def _changed(*cases, kind="accept"):
     return publish
 
 
+def _events(text: str) -> list[tuple[str, str, str]]:
+    """The (event type, id, data) of each event in an SSE text."""
+    events = []
+    for block in text.split("\n\n"):
+        fields = {"event": "message", "id": "", "data": ""}
+        for line in block.splitlines():
+            name, _, value = line.partition(": ")
+            if name in fields:
+                fields[name] = value
+        if fields["data"]:
+            events.append((fields["event"], fields["id"], fields["data"]))
+    return events
+
+
 def _ids(text: str) -> list[int]:
-    return [
-        json.loads(line[len("data: ") :])["id"]
-        for line in text.splitlines()
-        if line.startswith("data: ")
-    ]
+    """The case ids of the messages (not of the ready event) in an SSE text."""
+    return [json.loads(data)["id"] for kind, _, data in _events(text) if kind == "message"]
 
 
 @pytest.fixture

@@ -6,11 +6,14 @@ import hashlib
 import io
 import json
 import os
+import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
 import tarfile
 import textwrap
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -66,17 +69,25 @@ def listing() -> dict[str, list]:
 
 @pytest.fixture
 def county_with_photos(settings, tmp_path):
+    return reports_with_photos(settings, tmp_path, "backup", [1, 2, 3])
+
+
+def reports_with_photos(settings, tmp_path, key: str, photos: list[int], storage=None):
+    """The test county, and a report with photos[n] photos for each n, stored in storage
+    (default: files under MEDIA_ROOT, also where the suite runs with S3 configured)."""
+    disk = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    settings.STORAGES = settings.STORAGES | {"default": storage or disk}
     settings.MEDIA_ROOT = str(tmp_path / "media")
     ensure_default_categories()
     county = county_module.build()
-    for n in range(3):
+    for n, many in enumerate(photos):
         submit_report(
             Sender.of_partner(county.partner),
-            idempotency_key=f"backup-{n}",
+            idempotency_key=f"{key}-{n}",
             category_code="overflowing_bins",
             lat=layers.Y0 + 0.005 + n * 0.002,
             lon=layers.X0 + 0.005,
-            photos=[images.jpeg(320, 240, colour=(40 * n, 90, 160))] * (n + 1),
+            photos=[images.jpeg(320, 240, colour=(40 * n, 90, 160))] * many,
         )
     return county
 
@@ -211,3 +222,112 @@ def test_a_backup_restores_only_into_the_same_kind_of_database(tmp_path):
     archive = crafted(tmp_path, "postgresql")
     result = gridbee(sqlite_target(tmp_path), "restore", str(archive))
     assert result.returncode != 0 and "same kind of database" in result.stderr
+
+
+# -- photos in S3 object storage --------------------------------------------------------------
+
+
+def _moto_server() -> str | None:
+    """The S3 API server the rig runs (moto's), from the rig's tools or the PATH."""
+    from gridbee.site.rig import S3_TOOLS
+
+    rig_tools = S3_TOOLS / "bin" / "moto_server"
+    return str(rig_tools) if rig_tools.exists() else shutil.which("moto_server")
+
+
+@pytest.fixture
+def s3_endpoint(tmp_path):
+    server = _moto_server()
+    if server is None:
+        pytest.skip("no S3 API server (`gridbee rig up` installs moto[server])")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = open(tmp_path / "s3.log", "wb")  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(
+        [server, "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, (tmp_path / "s3.log").read_text()
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(10)
+        log.close()
+
+
+def _s3_options(endpoint: str, bucket: str) -> dict:
+    return {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint,
+        "access_key": "test",
+        "secret_key": "test-secret",
+        "region_name": "us-east-1",
+        "addressing_style": "path",
+        "file_overwrite": False,
+    }
+
+
+def _objects(endpoint: str, bucket: str) -> dict[str, str]:
+    import boto3
+
+    s3 = boto3.resource("s3", **_s3_client(endpoint))
+    return {
+        o.key: hashlib.sha256(o.get()["Body"].read()).hexdigest()
+        for o in s3.Bucket(bucket).objects.all()
+    }
+
+
+def _s3_client(endpoint: str) -> dict:
+    return {
+        "endpoint_url": endpoint,
+        "aws_access_key_id": "test",
+        "aws_secret_access_key": "test-secret",
+        "region_name": "us-east-1",
+    }
+
+
+def test_photos_in_object_storage_are_backed_up_and_restored(
+    settings, tmp_path, target, s3_endpoint
+):
+    import boto3
+
+    s3 = boto3.client("s3", **_s3_client(s3_endpoint))
+    for bucket in ("photos", "photos-restored"):
+        s3.create_bucket(Bucket=bucket)
+    storage = {
+        "BACKEND": "gridbee.core.storage.SharedS3Storage",
+        "OPTIONS": _s3_options(s3_endpoint, "photos"),
+    }
+    reports_with_photos(settings, tmp_path, "backup-s3", [1, 1], storage)
+    stored = _objects(s3_endpoint, "photos")
+    photos = [f.name for r in Report.objects.all() for p in r.photos.all() for f in [p.image]]
+    assert len(photos) == 2 and set(photos) <= set(stored)
+    assert not (tmp_path / "media").exists()  # nothing of it on the disk
+
+    (tmp_path / "backups").mkdir()
+    outcome = create_backup(tmp_path / "backups" / "with-s3.tar.gz")
+    assert outcome.media_files == len(stored)
+
+    restore_env = target | {
+        "GRIDBEE_S3_BUCKET": "photos-restored",
+        "GRIDBEE_S3_ENDPOINT_URL": s3_endpoint,
+        "GRIDBEE_S3_ACCESS_KEY": "test",
+        "GRIDBEE_S3_SECRET_KEY": "test-secret",
+        "GRIDBEE_S3_REGION": "us-east-1",
+    }
+    restored = gridbee(restore_env, "restore", str(outcome.path))
+    assert restored.returncode == 0, restored.stderr
+    assert f"{len(stored)} media files" in restored.stdout
+    assert _objects(s3_endpoint, "photos-restored") == stored  # every object, byte for byte
+    assert not (tmp_path / "restored" / "media").exists()
+
+    again = gridbee(restore_env, "restore", str(outcome.path))
+    assert again.returncode != 0 and "not empty" in again.stderr

@@ -7,6 +7,8 @@
    - Live: an element [data-live-url] opens an EventSource there. Each event ({type, id, kind,
      status, urgency, version}) only says what changed; the page then fetches its own fragment
      ([data-fragment-url]) from the server, which scopes it to the viewer, and swaps it in.
+     The browser reconnects by itself and the server replays what was missed (Last-Event-ID);
+     a "reset" event says it could not, and the page fetches its fragments anew.
    - A new emergency in the refreshed queue shows an alert and beeps (Web Audio, no files).
    Server text is put into the page with textContent; fragments are the server's own HTML. */
 (function () {
@@ -227,6 +229,14 @@
         onQueueEvent(event);
       }
     };
+    // The stream could not replay what was missed while it was away: fetch it all anew.
+    source.addEventListener("reset", function () {
+      if (kind === "case") {
+        onCaseEvent({});
+      } else {
+        onQueueEvent({});
+      }
+    });
     window.addEventListener("pagehide", function () {
       source.close();
     });

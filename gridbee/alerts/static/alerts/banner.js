@@ -210,5 +210,9 @@
         allClear(event.id);
       }
     };
+    // Events were missed while away and cannot be replayed: ask which alert is on now.
+    source.addEventListener("reset", function () {
+      refresh(true);
+    });
   }
 })();

@@ -159,5 +159,6 @@
       }
     };
     source.onmessage = refresh;
+    source.addEventListener("reset", refresh);  // events were missed and cannot be replayed
   }
 })();

@@ -17,4 +17,8 @@
     }
     document.getElementById("inbox-new").hidden = false;
   };
+  // Events were missed while away and cannot be replayed: there may be new messages.
+  source.addEventListener("reset", function () {
+    document.getElementById("inbox-new").hidden = false;
+  });
 })();
