@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from gridbee.cases.models import Message
 from gridbee.core import queries as core_queries
 from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import DomainError
@@ -117,8 +118,6 @@ def notices_for(user) -> QuerySet[Notice]:
 
 def unread_counts(user) -> dict:
     """Unread case messages and notices: the header's badge."""
-    from gridbee.cases.models import Message
-
     if not user.is_authenticated:
         return {"messages": 0, "notices": 0, "total": 0}
     messages = Message.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -126,3 +126,21 @@ def test_the_inbox_counts_unread_and_marks_read(county):
     assert me.get("/api/inbox/unread").json()["notices"] == 1
     assert client(county.operator).get("/api/inbox/unread").json()["total"] == 0
     assert ledger.balance(county.partner) == 0
+
+
+def _asked_unread(captured) -> bool:
+    return any("services_notice" in query["sql"] for query in captured.captured_queries)
+
+
+def test_the_unread_badge_costs_nothing_on_a_fragment_and_shows_on_a_page(
+    county, django_assert_max_num_queries
+):
+    actions_inbox.notify(county.partner_user, "activity_place", "有空位了", "/activities/")
+    me = client(county.partner_user)
+    with django_assert_max_num_queries(100) as fragment:
+        assert me.get("/apply/grids/").status_code == 200
+    assert not _asked_unread(fragment)
+    with django_assert_max_num_queries(100) as page:
+        home = me.get("/").content.decode()
+    assert _asked_unread(page)
+    assert '<span class="inbox-badge" id="inbox-unread">1</span>' in home
