@@ -17,7 +17,7 @@ from gridbee.services.models import Activity
 from . import factories
 
 KEEPERS = ["station", "operator", "admin"]  # the fixture's station keeps the station
-BY_COUNTY = ["station", "operator"]  # writes made in one's own county: the admin has none
+BY_COUNTY = ["station", "operator"]  # in one's own county: the admin names one (400 without)
 CSV = (
     "code,name,kind,services,hours_1,lat,lon\n"
     f"M1,矩阵驿站,warm_home,water,08:00-20:00,{factories.LAT},{factories.LON}\n"
