@@ -114,7 +114,10 @@ def test_the_administrator_names_the_county_of_what_they_create(county):
 
     station = {"name": "新驿站", "kind": "other", "lat": factories.LAT, "lon": factories.LON}
     page = admin.post("/stations/manage/", station)
-    assert page.status_code == 200 and "Choose the county this is for." in page.content.decode()
+    html = page.content.decode()
+    assert page.status_code == 200 and "msg-error" in html
+    assert "Choose the county this is for." in html or "请选择所属的县。" in html
+    assert not ServicePoint.objects.filter(name="新驿站").exists()
     assert admin.post("/stations/manage/", {**station, "county": layers.COUNTY}).status_code == 302
     assert ServicePoint.objects.get(name="新驿站").county_id == layers.COUNTY
 
