@@ -26,7 +26,7 @@ from gridbee.geo.choices import Crs, Level
 from gridbee.geo.models import Grid
 from gridbee.people.choices import PartnerStatus
 from gridbee.people.models import GridBinding, Partner
-from gridbee.people.queries import EVERYWHERE, region_scope
+from gridbee.people.queries import EVERYWHERE
 
 from . import positions
 from .choices import CLOSING, AlertStatus, CapType, PositionSource, ReceiptKind
@@ -40,6 +40,7 @@ from .models import (
     Sighting,
     Told,
 )
+from .queries import alert_scope
 
 MAX_PHOTOS = 3
 MAX_HOURS = 24
@@ -92,7 +93,7 @@ def _county_of(actor, lat: float, lon: float) -> str:
     county = next((r.code for r in location.regions if r.level == Level.COUNTY), None)
     if county is None:
         raise DomainError(AlertError.OUTSIDE_COUNTY)
-    prefix = region_scope(actor)
+    prefix = alert_scope(actor)
     if prefix is None or not (prefix == EVERYWHERE or county.startswith(prefix[:6])):
         raise DomainError(AlertError.OUTSIDE_COUNTY)
     return county

@@ -4,7 +4,9 @@ that it ended: no listing or search by name, nothing of the person once it is ov
 
 from django.db.models import Count, Q, QuerySet
 
-from gridbee.core.authz import Perm, has_perm
+from gridbee.cases.choices import Channel
+from gridbee.cases.models import LinkageChannel
+from gridbee.core.authz import Perm, Role, has_perm
 from gridbee.core.errors import DomainError
 from gridbee.people.queries import EVERYWHERE, partner_of, region_scope
 
@@ -13,10 +15,26 @@ from .errors import AlertError
 from .models import Alert, AlertPhoto, Sighting, Told
 
 
-def alerts_for(user) -> QuerySet[Alert]:
+def alert_scope(user) -> str | None:
+    """The region prefix whose alerts a staff member manages. A department does so only as
+    its county's police (the department of the county's 警情 channel): missing-person alerts
+    are the police's to raise; other departments manage none."""
     if not has_perm(user, Perm.ALERTS_MANAGE):
-        return Alert.objects.none()
-    prefix = region_scope(user)
+        return None
+    if user.role == Role.DEPARTMENT and not (
+        user.department_id
+        and LinkageChannel.objects.filter(
+            county_id=user.department.county_id,
+            channel=Channel.POLICE,
+            department_id=user.department_id,
+        ).exists()
+    ):
+        return None
+    return region_scope(user)
+
+
+def alerts_for(user) -> QuerySet[Alert]:
+    prefix = alert_scope(user)
     if prefix is None:
         return Alert.objects.none()
     if prefix == EVERYWHERE:

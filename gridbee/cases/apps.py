@@ -6,3 +6,7 @@ class CasesConfig(AppConfig):
     name = "gridbee.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self):
+        # Registers the engine's own effects (the operators told of a crowd check).
+        from . import crowd  # noqa: F401

@@ -27,7 +27,7 @@ from gridbee.people.choices import Role
 from gridbee.people.models import User
 from gridbee.people.queries import partner_of
 
-from . import broadcast
+from . import broadcast, effects
 from .actions import record
 from .choices import CaseEventKind as K
 from .choices import CaseStatus, CrowdOutcome
@@ -170,15 +170,19 @@ def submit_check(
                 accuracy_m=accuracy_m,
                 distance_m=round(distance, 1),
             )
-            _tell_operators(case)
             broadcast.case_changed(case, K.CROWD_CHECK)
     except IntegrityError:
         # Two photos at the same moment: the database let one in (once per handling).
         raise DomainError(CaseError.ALREADY_CHECKED) from None
+    effects.after([event])  # the operators are told once the check has committed
     return check
 
 
-def _tell_operators(case: Case) -> None:
+@effects.on(K.CROWD_CHECK)
+def tell_operators(event: CaseEvent) -> None:
+    """The county's operators hear a photo waits for their verification: an effect of the
+    check's event, applied exactly once after it commits (effects.py)."""
+    case = event.case
     text = _("A partner photographed the result of case #{id}: please verify it.").format(
         id=case.pk
     )

@@ -32,7 +32,16 @@ from .queries import case_of_any_kind
 REOPEN_DAYS = 7
 # The photo reports' table, by its old name.
 STEPS = kinds.REPORT.steps
-__all__ = ["IN_HAND", "REPORTER", "STEPS", "Step", "act", "arrival_needed", "escalate_overdue"]
+__all__ = [
+    "IN_HAND",
+    "REPORTER",
+    "STEPS",
+    "Step",
+    "act",
+    "arrival_needed",
+    "escalate_overdue",
+    "supports_only",
+]
 
 
 def act(
@@ -111,14 +120,14 @@ def _case_for(actor, case_id, action: str) -> tuple[Case, Step]:
         raise DomainError(CaseError.INVALID_TRANSITION)
     if not has_perm(actor, step.who):
         raise DomainError(CommonError.FORBIDDEN)
-    if _supports_only(actor, visible, step):
+    if supports_only(actor, visible, step):
         raise DomainError(CaseError.NOT_THE_LEAD)
     return Case.objects.select_for_update().get(pk=visible.pk), step
 
 
-def _supports_only(actor, case: Case, step: Step) -> bool:
+def supports_only(actor, case: Case, step: Step) -> bool:
     """A supporting department of a linked case (linkage.py) sees it, but its steps are the
-    lead's."""
+    lead's (the case page offers it only its own support actions)."""
     from gridbee.core.authz import Perm
 
     department_id = getattr(actor, "department_id", None)

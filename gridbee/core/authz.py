@@ -87,8 +87,16 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.STATS_EXPORT,
         }
     ),
+    # Alerts: only the county's police (its linkage channel 警情) publish missing-person alerts;
+    # the alerts' queries scope every other department out.
     Role.DEPARTMENT: frozenset(
-        {Perm.CASES_VIEW, Perm.CASES_HANDLE, Perm.CLAIMS_ANSWER, Perm.STATS_VIEW}
+        {
+            Perm.CASES_VIEW,
+            Perm.CASES_HANDLE,
+            Perm.CLAIMS_ANSWER,
+            Perm.ALERTS_MANAGE,
+            Perm.STATS_VIEW,
+        }
     ),
     Role.REVIEWER: frozenset(
         {

@@ -5,9 +5,12 @@ closed loop. The caller's callback number is kept apart (HotlineCall) and shown 
 
 import re
 
+from django.db import transaction
+
 from gridbee.cases.choices import ReportSource
 from gridbee.core.authz import Perm, require
 from gridbee.core.errors import DomainError
+from gridbee.core.writers import one_writer
 from gridbee.geo import routing
 from gridbee.geo.choices import Crs, Level
 from gridbee.people.queries import EVERYWHERE, region_scope
@@ -45,22 +48,24 @@ def record_call(
         or not (prefix == EVERYWHERE or county.startswith(prefix[:6]))
     ):
         raise DomainError(ReportError.OUTSIDE_AREA)
-    # Intake runs its own transaction (and the writers' turn on SQLite); the call's record
-    # follows it, and a retry with the same key finds both.
-    answer, created = submit_report(
-        Sender(ReportSource.HOTLINE, f"h:{actor.pk}"),
-        idempotency_key=idempotency_key,
-        category_code=category_code,
-        lat=lat,
-        lon=lon,
-        crs=crs,
-        text=text,
-        emergency=urgent,
-        photos=[],
-    )
-    HotlineCall.objects.get_or_create(
-        report_id=answer["report_id"], defaults={"taken_by": actor, "callback": callback}
-    )
+    # The report and the call's record in one transaction (taking the writers' turn first, as
+    # intake does on SQLite): a call is never kept without its report nor a report without its
+    # call, and a retry with the same key finds both.
+    with one_writer(), transaction.atomic():
+        answer, created = submit_report(
+            Sender(ReportSource.HOTLINE, f"h:{actor.pk}"),
+            idempotency_key=idempotency_key,
+            category_code=category_code,
+            lat=lat,
+            lon=lon,
+            crs=crs,
+            text=text,
+            emergency=urgent,
+            photos=[],
+        )
+        HotlineCall.objects.get_or_create(
+            report_id=answer["report_id"], defaults={"taken_by": actor, "callback": callback}
+        )
     return answer, created
 
 

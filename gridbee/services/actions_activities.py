@@ -34,7 +34,7 @@ MAX_ACCURACY_M = 150.0  # worse than this a phone does not know where it is (ind
 def publish(data: dict, *, actor) -> list[Activity]:
     """Publish an activity in the actor's county; a recurring one as all its occurrences.
     Returns them, the first first."""
-    county = own_county(actor)
+    county = own_county(actor, data.get("county"))
     values = _clean(data)
     first = values["starts_at"]
     with transaction.atomic():

@@ -112,7 +112,7 @@ def save_station(data: dict, *, actor, point_id=None) -> ServicePoint:
     """Create a station in the actor's county, or change one they keep."""
     with transaction.atomic():
         if point_id is None:
-            county = own_county(actor)
+            county = own_county(actor, data.get("county"))
             point = ServicePoint(county_id=county)
         else:
             point = get_visible(stations_to_manage(actor).select_for_update(), point_id)
@@ -166,10 +166,10 @@ def add_photo(point_id, data: bytes, *, actor) -> StationPhoto:
     )
 
 
-def import_rows(rows: list[dict], *, actor) -> dict:
+def import_rows(rows: list[dict], *, actor, county: str | None = None) -> dict:
     """Create or update (matched on code) every row, or none: any bad row refuses the whole
     file with each bad row's errors (its number counting from 1, as a spreadsheet does)."""
-    county = own_county(actor)
+    county = own_county(actor, county)
     own_station = actor.station_id if actor.role == "station" else None
     problems, cleaned, seen = [], [], {}
     for number, row in enumerate(rows, start=1):

@@ -16,6 +16,11 @@ class ServicesError(ErrorCode):
         400,
         _("Your account is not tied to one county: do this with a county's account."),
     )
+    COUNTY_REQUIRED = (
+        "services.county_required",
+        400,
+        _("Choose the county this is for."),
+    )
     UNKNOWN_SERVICE = ("services.unknown_service", 400, _("Choose services from the list."))
     BAD_HOURS = (
         "services.bad_hours",

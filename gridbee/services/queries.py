@@ -2,9 +2,12 @@
 
 from django.db.models import QuerySet
 
+from gridbee.cases.models import Message
 from gridbee.core import queries as core_queries
 from gridbee.core.authz import Perm, has_perm
 from gridbee.core.errors import DomainError
+from gridbee.geo.choices import Level
+from gridbee.geo.models import Region
 from gridbee.people.choices import Role
 from gridbee.people.queries import partner_of
 
@@ -31,12 +34,26 @@ def county_of(user) -> str | None:
     return f"{user.region_id[:6]}000000" if user.region_id else None
 
 
-def own_county(user) -> str:
-    """The caller's county for a write; refused when it has none (or is everywhere)."""
+def own_county(user, chosen: str | None = None) -> str:
+    """The caller's county for a write. The administrator, who serves every county, names the
+    one (`chosen`, a county's code; counties_to_choose lists them); anyone else's is their own
+    whatever they name. Refused for an account tied to no county."""
     county = county_of(user)
-    if county in (None, ALL):
+    if county == ALL:
+        chosen = str(chosen or "").strip()
+        if not Region.objects.filter(code=chosen, level=Level.COUNTY).exists():
+            raise DomainError(ServicesError.COUNTY_REQUIRED)
+        return chosen
+    if county is None:
         raise DomainError(ServicesError.NO_COUNTY)
     return county
+
+
+def counties_to_choose(user) -> QuerySet[Region]:
+    """The counties the caller picks from when they serve more than one (the administrator)."""
+    if county_of(user) != ALL:
+        return Region.objects.none()
+    return Region.objects.filter(level=Level.COUNTY).order_by("code")
 
 
 def in_county(queryset: QuerySet, user, field: str = "county_id") -> QuerySet:
@@ -117,8 +134,6 @@ def notices_for(user) -> QuerySet[Notice]:
 
 def unread_counts(user) -> dict:
     """Unread case messages and notices: the header's badge."""
-    from gridbee.cases.models import Message
-
     if not user.is_authenticated:
         return {"messages": 0, "notices": 0, "total": 0}
     messages = Message.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -28,6 +28,8 @@ class StationIn(Schema):
     lon: Longitude
     last_checked: datetime.date | None = None
     station_id: Id | None = None
+    # The administrator's county (a county's code); everyone else's is their own.
+    county: str | None = Field(None, max_length=12)
 
 
 class StationOut(Schema):
@@ -97,6 +99,8 @@ class ActivityIn(Schema):
     signup_closes_at: datetime.datetime | None = None
     points: int | None = Field(None, ge=0, le=1000)
     recurrence: Literal["", "weekly", "monthly"] = ""
+    # The administrator's county (a county's code); everyone else's is their own.
+    county: str | None = Field(None, max_length=12)
 
 
 class ActivityOut(Schema):

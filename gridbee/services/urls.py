@@ -31,4 +31,5 @@ urlpatterns = [
     path("squads/<int:pk>/", teams.squads, name="team-squads"),
     # The inbox (件件有回应).
     path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/read/", inbox.read, name="inbox-read"),
 ]

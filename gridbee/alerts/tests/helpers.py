@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from gridbee.alerts import actions, positions
 from gridbee.alerts.choices import AlertKind, PositionSource
+from gridbee.cases.choices import Channel
+from gridbee.cases.models import LinkageChannel
 from gridbee.geo.tests import layers
 from gridbee.people.choices import Role
 from gridbee.people.models import Industry, Partner, User
@@ -53,3 +55,14 @@ def publish(county, now=None, **overrides):
     }
     fields.update(overrides)
     return actions.publish(**fields)
+
+
+def make_police(county, department=None) -> None:
+    """The fixture's department (or the one given) answers its county's 警情 channel: the
+    police, who publish missing-person alerts."""
+    department = department or county.department
+    LinkageChannel.objects.update_or_create(
+        county_id=department.county_id,
+        channel=Channel.POLICE,
+        defaults={"department": department},
+    )

@@ -6,14 +6,17 @@ import io
 from django.utils import timezone
 
 from gridbee.alerts import actions
-from gridbee.alerts.tests.helpers import LAST_SEEN, photo, publish
+from gridbee.alerts.tests.helpers import LAST_SEEN, make_police, photo, publish
 from gridbee.people.tests.matrix_base import LOGGED_IN, Op, only
 
-STAFF = ["operator", "admin"]
+# The fixture's department is made its county's police for these rows (make_police); any
+# other department manages no alert (test_publish.py).
+STAFF = ["operator", "admin", "department"]
 
 
 def active_alert(county) -> None:
     """An alert near the fixture partner (bound to a grid within its first radius)."""
+    make_police(county)
     county.alert = publish(county).pk
 
 
@@ -52,7 +55,12 @@ NOT_PARTNERS = {role: 403 for role in LOGGED_IN if role != "partner"}
 
 OPS: dict = {
     "alerts_publish": Op(
-        "POST", "/api/alerts", only(201, STAFF), body=publish_body, multipart=True
+        "POST",
+        "/api/alerts",
+        only(201, STAFF),
+        body=publish_body,
+        multipart=True,
+        prepare=make_police,
     ),
     "alerts_list": Op("GET", "/api/alerts", only(200, STAFF), prepare=active_alert),
     "alerts_near": Op("GET", "/api/alerts/near", only(200, LOGGED_IN), prepare=active_alert),

@@ -10,11 +10,12 @@ from gridbee.core.errors import DomainError
 from gridbee.core.models import OutboxMessage
 from gridbee.geo.choices import Crs
 from gridbee.geo.crs import wgs84_to_gcj02
+from gridbee.geo.tests import layers
 from gridbee.people.choices import Role
 from gridbee.people.models import User
 from gridbee.people.tests.county import OTHER_COUNTY
 
-from .helpers import LAST_SEEN, partner_at, publish
+from .helpers import LAST_SEEN, make_police, partner_at, publish
 
 pytestmark = pytest.mark.django_db
 MINUTE = datetime.timedelta(minutes=1)
@@ -126,3 +127,41 @@ def test_a_place_in_gcj02_is_stored_as_wgs84(county):
     alert = publish(county, lat=lat, lon=lon, crs=Crs.GCJ02)
     assert alert.lat == pytest.approx(LAST_SEEN[0], abs=1e-5)
     assert alert.lon == pytest.approx(LAST_SEEN[1], abs=1e-5)
+
+
+def test_the_county_police_publish_and_follow_their_alerts_other_departments_none(county):
+    from django.test import Client
+    from django.urls import reverse
+
+    from gridbee.alerts.tests.matrix_alerts import publish_body
+    from gridbee.people.models import Department
+
+    police = Client()
+    police.force_login(county.department_user)
+    refused = police.post("/api/alerts", publish_body(county), headers={"Idempotency-Key": "a"})
+    assert refused.status_code == 403 and refused.json()["code"] == "alerts.outside_county"
+    assert police.get("/api/alerts").json() == [] and not Alert.objects.exists()
+    console = reverse("alerts-console")
+    assert console not in police.get("/").content.decode()
+
+    make_police(county)
+    assert console in police.get("/").content.decode()
+    assert police.get(console).status_code == 200
+    answer = police.post("/api/alerts", publish_body(county), headers={"Idempotency-Key": "b"})
+    assert answer.status_code == 201, answer.content
+    alert = Alert.objects.get()
+    assert alert.published_by == county.department_user and alert.county_id == layers.COUNTY
+    assert [a["id"] for a in police.get("/api/alerts").json()] == [alert.pk]
+    closed = police.post(f"/api/alerts/{alert.pk}/close", {"outcome": "found"},
+                         content_type="application/json")  # fmt: skip
+    assert closed.status_code == 200
+
+    # The police of another county serve theirs, not ours.
+    far_police = Department.objects.create(county_id=OTHER_COUNTY, code="gaj", name="长顺县公安局")
+    make_police(county, far_police)
+    far = User.objects.create_user("13900000099", "x-password-2026", name="远公安",
+                                   role=Role.DEPARTMENT, department=far_police)  # fmt: skip
+    with pytest.raises(DomainError) as refusal:
+        publish(county, actor=far)
+    assert refusal.value.code == "alerts.outside_county"
+    assert Alert.objects.count() == 1

@@ -252,3 +252,26 @@ def test_two_photos_at_once_one_counts(county):
         t.join()
     assert sorted(results) == ["cases.already_checked", "ok"]
     assert CrowdCheck.objects.filter(case=case).count() == 1
+
+
+def test_the_operators_are_told_after_the_check_commits_exactly_once(county, checker, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    from gridbee.cases import effects
+
+    case = bring(county, S.HANDLED)
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the messages could not be written")
+
+    monkeypatch.setattr(Message.objects, "bulk_create", fail)
+    done = check(case, checker)  # the check stands though telling failed
+    event = CaseEvent.objects.get(case=case, kind="crowd_check")
+    assert done.event == event and event.effects_pending
+    assert not Message.objects.filter(kind="crowd_check").exists()
+    monkeypatch.undo()
+    later = timezone.now() + datetime.timedelta(minutes=1)
+    assert effects.sweep(later) == 1 and effects.sweep(later) == 0
+    assert Message.objects.filter(recipient=county.operator, kind="crowd_check").count() == 1

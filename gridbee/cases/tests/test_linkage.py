@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from gridbee.cases import linkage, workflow
@@ -151,3 +152,21 @@ def test_an_ordinary_case_is_not_linked(channels):
     with pytest.raises(DomainError) as refused:
         linkage.dispatch_linked(case.pk, actor=county.operator, lead="police", supporting=["xfj"])
     assert refused.value.code == "cases.linkage_invalid"
+
+
+def test_a_supporting_department_sees_the_case_and_only_its_own_actions(channels):
+    county = channels
+    case = accepted_emergency(county)
+    linkage.dispatch_linked(case.pk, actor=county.operator, lead="police", supporting=["xfj"])
+    page = f"/console/cases/{case.pk}/"
+    lead_steps = reverse("console-step", args=[case.pk, "sign"])
+    support_sign = reverse("console-support", args=[case.pk, "sign"])
+
+    supporting = api(county.petition_user).get(page)
+    assert supporting.status_code == 200
+    html = supporting.content.decode()
+    assert support_sign in html
+    assert f"/console/cases/{case.pk}/steps/" not in html
+
+    lead = api(county.police_user).get(page).content.decode()
+    assert lead_steps in lead and support_sign not in lead

@@ -208,7 +208,7 @@ def allowed_steps(user, case: Case, pending_extension) -> list[str]:
     for action, step in kinds.of(case).steps.items():
         if step.who == kinds.REPORTER or case.status not in step.sources:
             continue
-        if not has_perm(user, step.who):
+        if not has_perm(user, step.who) or workflow.supports_only(user, case, step):
             continue
         if action in EXTENSION_DECISIONS and pending_extension is None:
             continue

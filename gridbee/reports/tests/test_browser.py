@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 
 from gridbee.cases.models import Photo, Report
 from gridbee.conftest import PHONE_VIEWPORT, is_local_url
+from gridbee.core.tests.browsing import phone_of
 from gridbee.people.tests.county import GRID_1, PASSWORD
 
 from . import images
@@ -324,3 +325,23 @@ def test_a_server_error_keeps_the_report_for_the_next_try(live_server, phone, co
     expect(page.locator('#outcomes .outcome[data-kind="sent"]')).to_be_visible()
     expect(bar).to_have_attribute("data-count", "0")
     assert Report.objects.count() == 1
+
+
+@pytest.mark.parametrize(("path", "map_id"), [("/console/hotline/", "#hotline-map"),
+                                              ("/console/alerts/", "#alert-map")])  # fmt: skip
+def test_the_shared_place_picker_fills_the_form_from_a_click(
+    live_server, chromium_browser, county, path, map_id
+):
+    """The hotline and the alert console take their place from one picker
+    (gridbee/place-picker.js): a click fills the coordinates and resets them to WGS-84."""
+    desktop = {"viewport": {"width": 1280, "height": 900}}
+    with phone_of(
+        chromium_browser, live_server.url, county.operator, block_live=True, **desktop
+    ) as page:
+        page.goto(f"{live_server.url}{path}", timeout=30_000)  # the first page warms the server
+        page.locator("#crs").select_option("gcj02")
+        page.locator(map_id).click()
+        expect(page.locator("#lat")).to_have_value(re.compile(r"^\d+\.\d{6}$"))
+        expect(page.locator("#lon")).to_have_value(re.compile(r"^\d+\.\d{6}$"))
+        expect(page.locator("#crs")).to_have_value("wgs84")
+        expect(page.locator(f"{map_id} .leaflet-marker-icon")).to_have_count(1)

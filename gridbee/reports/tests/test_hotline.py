@@ -9,6 +9,7 @@ from django.test import Client
 from gridbee.cases.choices import ReportSource, Urgency
 from gridbee.cases.models import Case, Report
 from gridbee.geo.tests import layers
+from gridbee.reports import hotline
 from gridbee.reports.models import HotlineCall
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +68,25 @@ def test_the_page_records_a_call(county):
     case = Case.objects.get()
     assert answer.status_code == 302 and answer["Location"] == f"/console/cases/{case.pk}/"
     assert HotlineCall.objects.get().callback == "0854-1234567"
+
+
+def test_a_call_and_its_report_are_kept_together_or_not_at_all(county, monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("the call's record could not be written")
+
+    def record():
+        return hotline.record_call(
+            county.operator,
+            idempotency_key="call-x",
+            category_code="trapped_in_lift",
+            lat=AT[0],
+            lon=AT[1],
+        )
+
+    monkeypatch.setattr(HotlineCall, "save", fail)
+    with pytest.raises(RuntimeError):
+        record()
+    assert not Report.objects.exists() and not Case.objects.exists()
+    monkeypatch.undo()
+    answer, created = record()
+    assert created and HotlineCall.objects.get().report_id == answer["report_id"]

@@ -1,12 +1,14 @@
 """The inbox over JSON: case messages and notices together, unread counts, marking read."""
 
+from typing import Literal
+
 from ninja import Router
 
 from gridbee.core.authz import Access, needs
-from gridbee.core.schemas import ErrorOut
+from gridbee.core.schemas import ErrorOut, Id
 from gridbee.people.auth import LOGGED_IN
 
-from ..actions_inbox import mark_read
+from ..actions_inbox import mark_one_read, mark_read
 from ..inbox import items_for
 from ..queries import unread_counts
 from ..schemas import InboxOut, ReadIn, ReadOut, UnreadOut
@@ -39,3 +41,10 @@ def read(request, body: ReadIn):
             request.user, notice_ids=body.notice_ids or [], message_ids=body.message_ids or []
         )
     }
+
+
+@router.post("/inbox/{source}/{item_id}/read", response={200: ReadOut, **ERRORS}, auth=LOGGED_IN)
+@needs(Access.SIGNED_IN)
+def read_one(request, source: Literal["notice", "case"], item_id: Id):
+    """Mark one of my messages read: a notice or a case message, as the inbox lists it."""
+    return {"changed": mark_one_read(request.user, source, item_id)}

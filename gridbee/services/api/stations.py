@@ -115,13 +115,14 @@ def export_stations(request, format: str = "geojson"):
 
 @router.post("/stations/import", response={200: ImportOut, **ERRORS}, auth=LOGGED_IN)
 @needs(Perm.STATIONS_MANAGE)
-def import_stations(request, file: File[UploadedFile]):
-    """Import CSV or GeoJSON into the caller's county, matched on `code`: all rows or none; a
-    refusal lists each bad row's errors in `details.rows`."""
+def import_stations(request, file: File[UploadedFile], county: str | None = None):
+    """Import CSV or GeoJSON into the caller's county (the administrator names it: `county`),
+    matched on `code`: all rows or none; a refusal lists each bad row's errors in
+    `details.rows`."""
     if file.size and file.size > MAX_IMPORT_BYTES:
         raise DomainError(ServicesError.BAD_FILE)
     rows = io_stations.read(file.read(MAX_IMPORT_BYTES + 1), file.name or "")
-    return actions.import_rows(rows, actor=request.user)
+    return actions.import_rows(rows, actor=request.user, county=county)
 
 
 @router.post("/stations", response={201: StationOut, **ERRORS}, auth=LOGGED_IN)

@@ -17,7 +17,7 @@ from gridbee.services.models import Activity
 from . import factories
 
 KEEPERS = ["station", "operator", "admin"]  # the fixture's station keeps the station
-BY_COUNTY = ["station", "operator"]  # writes made in one's own county: the admin has none
+BY_COUNTY = ["station", "operator"]  # in one's own county: the admin names one (400 without)
 CSV = (
     "code,name,kind,services,hours_1,lat,lon\n"
     f"M1,矩阵驿站,warm_home,water,08:00-20:00,{factories.LAT},{factories.LON}\n"
@@ -52,7 +52,7 @@ def member(county) -> None:
 
 
 def notice(county) -> None:
-    actions_inbox.notify(county.partner_user, "test", "你好")
+    county.svc_notice = actions_inbox.notify(county.partner_user, "test", "你好").pk
 
 
 def check_body(county) -> dict:
@@ -204,6 +204,10 @@ OPS: dict = {
     "svc_inbox": Op("GET", "/api/inbox", only(200, LOGGED_IN), prepare=notice),
     "svc_unread": Op("GET", "/api/inbox/unread", only(200, LOGGED_IN), prepare=notice),
     "svc_read": Op("POST", "/api/inbox/read", only(200, LOGGED_IN), body={}, prepare=notice),
+    "svc_read_one": Op(
+        "POST", "/api/inbox/notice/{svc_notice}/read", {**only(404, LOGGED_IN), "partner": 200},
+        prepare=notice,
+    ),
 }  # fmt: skip
 PATH_PARAMETERS: dict[str, str] = {
     "{svc_station}": "{station_id}",
@@ -211,4 +215,5 @@ PATH_PARAMETERS: dict[str, str] = {
     "{vtoken}": "{token}",
     "{svc_item}": "{item_id}",
     "{svc_member}": "{partner_id}",
+    "/inbox/notice/{svc_notice}/": "/inbox/{source}/{item_id}/",
 }

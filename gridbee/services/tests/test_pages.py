@@ -90,3 +90,40 @@ def test_reviewer_and_captain_pages(county):
     assert captain.get(f"/squads/{county.team.pk}/").status_code == 200
     assert client(county.far_reviewer).get(f"/squads/{county.team.pk}/").status_code == 404
     assert client().get("/volunteer/check/nothing/").status_code == 404
+
+
+def test_the_administrator_names_the_county_of_what_they_create(county):
+    from gridbee.geo.tests import layers
+    from gridbee.services.models import Activity
+
+    admin = client(county.users["admin"])
+    assert 'name="county"' in admin.get("/activities/new/").content.decode()
+    assert 'name="county"' in admin.get("/stations/manage/").content.decode()
+    assert 'name="county"' not in client(county.operator).get("/activities/new/").content.decode()
+
+    start = timezone.localtime() + datetime.timedelta(days=1)
+    end = start + datetime.timedelta(hours=2)
+    body = {"title": "爱骑日", "kind": "riding_day", "lat": factories.LAT, "lon": factories.LON,
+            "starts_at": start.isoformat(), "ends_at": end.isoformat(), "capacity": 10}  # fmt: skip
+    unnamed = admin.post("/api/activities", body, content_type="application/json")
+    assert unnamed.status_code == 400 and unnamed.json()["code"] == "services.county_required"
+    named = admin.post("/api/activities", {**body, "county": layers.COUNTY},
+                       content_type="application/json")  # fmt: skip
+    assert named.status_code == 201, named.content
+    assert Activity.objects.get().county_id == layers.COUNTY
+
+    station = {"name": "新驿站", "kind": "other", "lat": factories.LAT, "lon": factories.LON}
+    page = admin.post("/stations/manage/", station)
+    html = page.content.decode()
+    assert page.status_code == 200 and "msg-error" in html
+    assert "Choose the county this is for." in html or "请选择所属的县。" in html
+    assert not ServicePoint.objects.filter(name="新驿站").exists()
+    assert admin.post("/stations/manage/", {**station, "county": layers.COUNTY}).status_code == 302
+    assert ServicePoint.objects.get(name="新驿站").county_id == layers.COUNTY
+
+    # Anyone else's county is their own, whatever they name.
+    operator = client(county.operator)
+    other = operator.post("/api/activities", {**body, "county": "522732000000"},
+                          content_type="application/json")  # fmt: skip
+    assert other.status_code == 201 and other.json()[0]["id"]
+    assert Activity.objects.get(pk=other.json()[0]["id"]).county_id == layers.COUNTY

@@ -126,3 +126,47 @@ def test_the_inbox_counts_unread_and_marks_read(county):
     assert me.get("/api/inbox/unread").json()["notices"] == 1
     assert client(county.operator).get("/api/inbox/unread").json()["total"] == 0
     assert ledger.balance(county.partner) == 0
+
+
+def _asked_unread(captured) -> bool:
+    return any("services_notice" in query["sql"] for query in captured.captured_queries)
+
+
+def test_the_unread_badge_costs_nothing_on_a_fragment_and_shows_on_a_page(
+    county, django_assert_max_num_queries
+):
+    actions_inbox.notify(county.partner_user, "activity_place", "有空位了", "/activities/")
+    me = client(county.partner_user)
+    with django_assert_max_num_queries(100) as fragment:
+        assert me.get("/apply/grids/").status_code == 200
+    assert not _asked_unread(fragment)
+    with django_assert_max_num_queries(100) as page:
+        home = me.get("/").content.decode()
+    assert _asked_unread(page)
+    assert '<span class="inbox-badge" id="inbox-unread">1</span>' in home
+
+
+def test_one_message_is_marked_read_on_the_page_and_through_the_api(county):
+    user = county.partner_user
+    first = actions_inbox.notify(user, "activity_place", "有空位了", "/activities/")
+    second = actions_inbox.notify(user, "squad_moved", "换了分队", "/teams/")
+    me = client(user)
+    page = me.get("/inbox/").content.decode()
+    assert page.count("svc-unread") == 2 and "inbox-read-all" in page  # showing is not reading
+    assert me.post("/inbox/read/", {"source": "notice", "id": first.pk}).status_code == 302
+    assert me.get("/api/inbox/unread").json()["notices"] == 1
+    assert me.get("/inbox/").content.decode().count("svc-unread") == 1
+
+    answer = me.post(f"/api/inbox/notice/{second.pk}/read")
+    assert answer.status_code == 200 and answer.json() == {"changed": 1}
+    assert me.post(f"/api/inbox/notice/{second.pk}/read").json() == {"changed": 0}
+    assert me.get("/api/inbox/unread").json()["total"] == 0
+
+    # Someone else's message is not found, and stays unread.
+    theirs = actions_inbox.notify(county.operator, "rules", "新规则")
+    refused = me.post(f"/api/inbox/notice/{theirs.pk}/read")
+    assert refused.status_code == 404 and refused.json()["code"] == "services.not_found"
+    assert me.post(f"/api/inbox/case/{theirs.pk}/read").status_code == 404
+    me.post("/inbox/read/", {"source": "notice", "id": theirs.pk})
+    theirs.refresh_from_db()
+    assert theirs.read_at is None

@@ -28,7 +28,7 @@ from .. import codes, volunteer
 from ..choices import ActivityKind, Recurrence, SignupStatus
 from ..models import Signup, VolunteerCertificate
 from ..presenters import activity_out, signup_out
-from ..queries import activities_for, activities_to_manage, get_visible
+from ..queries import activities_for, activities_to_manage, counties_to_choose, get_visible
 
 
 def _my_statuses(user) -> dict:
@@ -106,7 +106,8 @@ def publish(request):
             return redirect("activity", pk=made[0].pk)
     return render(request, "services/activity_publish.html", {
         "kinds": ActivityKind.choices, "recurrences": Recurrence.choices, "values": values,
-        "center": MAP_CENTER,
+        "center": MAP_CENTER, "counties": counties_to_choose(request.user),
+        "chosen_county": values.get("county"),
     })  # fmt: skip
 
 

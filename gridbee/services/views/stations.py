@@ -24,7 +24,7 @@ from .. import io_stations, nearest
 from ..choices import Service, StationKind
 from ..hours import KEYS
 from ..presenters import station_out
-from ..queries import get_visible, stations_to_manage, stations_to_show
+from ..queries import counties_to_choose, get_visible, stations_to_manage, stations_to_show
 
 DAY_NAMES = {"1": "Mon", "2": "Tue", "3": "Wed", "4": "Thu", "5": "Fri", "6": "Sat", "7": "Sun",
              "holiday": "Holidays"}  # fmt: skip
@@ -113,6 +113,7 @@ def report(request, pk: int):
 def _form_data(post) -> dict:
     data = {f: post.get(f, "") for f in ("code", "name", "kind", "address", "contact", "lat",
                                          "lon", "last_checked", "station_id")}  # fmt: skip
+    data["county"] = post.get("county")
     data["services"] = post.getlist("services")
     data["hours"] = {k: post.get(f"hours_{k}", "") for k in KEYS if f"hours_{k}" in post}
     if not data["hours"].get("holiday"):
@@ -137,7 +138,9 @@ def manage(request):
             if "file" in request.FILES:
                 upload = request.FILES["file"]
                 rows = io_stations.read(upload.read(10 * 1024 * 1024 + 1), upload.name)
-                done = actions.import_rows(rows, actor=request.user)
+                done = actions.import_rows(
+                    rows, actor=request.user, county=request.POST.get("county")
+                )
                 messages.success(
                     request, _("Imported: %(created)d new, %(updated)d changed.") % done
                 )
@@ -164,6 +167,7 @@ def manage(request):
         "kinds": StationKind.choices, "services": Service.choices,
         "days": [(k, _(DAY_NAMES[k])) for k in KEYS],
         "station_role": request.user.role == "station",
+        "counties": counties_to_choose(request.user), "chosen_county": request.POST.get("county"),
     })  # fmt: skip
 
 

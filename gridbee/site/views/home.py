@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from gridbee.alerts.queries import alert_scope
 from gridbee.people.choices import Role
 
 
@@ -12,5 +13,10 @@ def home(request):
     return render(
         request,
         f"site/home/{role}.html",
-        {"role": Role(role), "role_label": Role(role).label},
+        {
+            "role": Role(role),
+            "role_label": Role(role).label,
+            # A department's card for the alert console: the county's police only.
+            "publishes_alerts": role == Role.DEPARTMENT and alert_scope(request.user) is not None,
+        },
     )

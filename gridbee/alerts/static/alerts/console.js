@@ -1,7 +1,8 @@
 /* GridBee alert console. Plain JS, no build step; needs Leaflet loaded first.
    Reads <script id="alert-map-config">. Two modes of #alert-map:
    - pick (publish form): a click places the last-seen point into #lat/#lon (WGS-84: the
-     form's coordinate system is reset to WGS-84 when the map sets it);
+     form's coordinate system is reset to WGS-84 when the map sets it), with the shared
+     gridbee/place-picker.js;
    - follow (one alert): the last-seen point and radius, told partners as counts per area
      (never a position), sightings as markers; refreshed from {alertUrl} on each event of
      the alert's live stream {liveUrl}; each sighting gets useful / not useful buttons that
@@ -28,17 +29,7 @@
   }
 
   if (mapEl.dataset.mode === "pick") {
-    var marker = null;
-    map.on("click", function (e) {
-      document.getElementById("lat").value = e.latlng.lat.toFixed(6);
-      document.getElementById("lon").value = e.latlng.lng.toFixed(6);
-      document.getElementById("crs").value = "wgs84";
-      if (marker) {
-        marker.setLatLng(e.latlng);
-      } else {
-        marker = L.marker(e.latlng).addTo(map);
-      }
-    });
+    window.GridBeePlacePicker(map);
     return;
   }
 

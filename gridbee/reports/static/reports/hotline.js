@@ -1,10 +1,10 @@
 /* GridBee hotline page: a click on the map places the caller's report into #lat/#lon
-   (WGS-84). Plain JS; needs Leaflet loaded first. */
+   (WGS-84, gridbee/place-picker.js). Plain JS; needs Leaflet and the picker loaded first. */
 (function () {
   "use strict";
   var el = document.getElementById("hotline-map");
   var cfgEl = document.getElementById("hotline-map-config");
-  if (!el || !cfgEl || !window.L) {
+  if (!el || !cfgEl || !window.L || !window.GridBeePlacePicker) {
     return;
   }
   var cfg = JSON.parse(cfgEl.textContent);
@@ -12,15 +12,5 @@
   if (cfg.tileUrl) {
     L.tileLayer(cfg.tileUrl, { maxZoom: 19 }).addTo(map);
   }
-  var marker = null;
-  map.on("click", function (e) {
-    document.getElementById("lat").value = e.latlng.lat.toFixed(6);
-    document.getElementById("lon").value = e.latlng.lng.toFixed(6);
-    document.getElementById("crs").value = "wgs84";
-    if (marker) {
-      marker.setLatLng(e.latlng);
-    } else {
-      marker = L.marker(e.latlng).addTo(map);
-    }
-  });
+  window.GridBeePlacePicker(map);
 })();
