@@ -57,14 +57,14 @@ class Process:
     stopped with SIGINT (then SIGKILL to its own session only) whatever stopped the caller."""
 
     def __init__(self, command: list[str], log_path: Path, env: dict | None = None):
-        self.command, self.log_path, self.env = command, log_path, env or {}
+        self.command, self.log_path, self.extra_env = command, log_path, env or {}
 
     def __enter__(self):
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(
             self.command,
             cwd=ROOT,
-            env=os.environ | {"PYTHONUNBUFFERED": "1"} | self.env,
+            env=os.environ | {"PYTHONUNBUFFERED": "1"} | self.extra_env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -232,7 +232,7 @@ class Worker(Process):
 
     def __init__(self, server: BenchServer):
         command = [sys.executable, "-m", "gridbee.cli", "run_huey", "--workers", "2"]
-        super().__init__(command, CACHE / "worker.log", server.env)
+        super().__init__(command, CACHE / "worker.log", server.extra_env)
 
 
 def last_photo_id() -> int:
@@ -326,7 +326,8 @@ def prepare_database(n_cases: int, fresh: bool) -> dict:
     call_command("migrate", verbosity=0)
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else None
     stored = Case.objects.filter(first_report__isnull=True).count()
-    if fresh or meta is None or meta["cases"] != n_cases or stored != n_cases:
+    # The demo city's own cases count too: compare with what the load left.
+    if fresh or meta is None or meta["cases"] != n_cases or stored != meta.get("stored"):
         print(f"wiping the benchmark database ({stored:,} synthetic cases were stored)")
         meta_path.unlink(missing_ok=True)
         wipe()
@@ -334,8 +335,8 @@ def prepare_database(n_cases: int, fresh: bool) -> dict:
         load_s, now = store_cases(n_cases)
         meta = {"cases": n_cases, "load_s": round(load_s, 1), "now": now.isoformat()}
         meta["loaded_on"] = time.strftime("%Y-%m-%d")
+        stored = meta["stored"] = Case.objects.filter(first_report__isnull=True).count()
         meta_path.write_text(json.dumps(meta))
-        stored = Case.objects.filter(first_report__isnull=True).count()
     else:
         _demo_city()
     return meta | {"stored": stored}
