@@ -4,11 +4,14 @@ process), each with one ~3-megapixel phone JPEG, then the deduplication lookup a
 stored cases.
 
     .venv/bin/python bench/intake.py [--duration S] [--clients N] [--rate R] [--cases N]
-                                     [--workers N] [--big-photo] [--fresh] [--dedup-only]
+                                     [--workers N] [--big-photo] [--s3 [MOTO_SERVER]]
+                                     [--fresh] [--dedup-only]
     .venv/bin/python bench/intake.py --rig [FOLDER] [--duration S] [--clients N] [--rate R]
 
 --rig measures the province rig (`gridbee rig up --demo` first) through its HAProxy: the ~1.1 MB
 photo in a closed loop, then at --rate reports a second; no synthetic cases, no dedup timing.
+
+--s3 keeps the photos in moto's S3 API server (the rig's), started here on a free port.
 
 Uses GRIDBEE_DATABASE_URL when set (as given), else its own SQLite file under
 bench/.cache/intake/ (kept between runs with its million cases; --fresh wipes the database and
@@ -35,7 +38,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from _shared import (  # noqa: E402
-    Process,
     S3Server,
     cpu_s,
     database_key,
@@ -85,6 +87,16 @@ def main() -> None:
         return
 
     CACHE.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as stack:
+        s3 = None
+        if args.s3 is not None and not args.dedup_only:
+            s3 = stack.enter_context(S3Server(moto_server(args.s3), CACHE / "s3.log"))
+            os.environ |= s3.env()  # for the servers started here, and this process's settings
+            print(f"photos in an S3 API server (moto) on port {s3.port}")
+        measure(args, s3)
+
+
+def measure(args, s3) -> None:
     os.environ["GRIDBEE_DATA_DIR"] = str(CACHE)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridbee.settings")
     import django
@@ -105,7 +117,7 @@ def main() -> None:
     connection.close()  # the server is the only one writing while it runs
     figures: dict = {"database": vendor, "load_average_start": loadavg()}
     if not args.dedup_only:
-        figures |= measure_http(args, partners)
+        figures |= measure_http(args, partners, s3)
     figures |= time_dedup(meta, args.lookups)
     figures |= {
         "cases": meta["stored"],
@@ -117,7 +129,7 @@ def main() -> None:
     print(json.dumps(figures))
 
 
-def measure_http(args, partners: list[str]) -> dict:
+def measure_http(args, partners: list[str], s3) -> dict:
     shutil.rmtree(CACHE / "media", ignore_errors=True)  # earlier runs' photos
     photos = make_photos()
     for name, data in photos.items():
@@ -129,110 +141,89 @@ def measure_http(args, partners: list[str]) -> dict:
     def load(server, photo: str, seed: int) -> Load:
         return Load(server, tokens, photos[photo], spots, seed=seed)
 
-    def big(server, s3) -> dict:
-        return big_photo(server, s3, lambda seed: load(server, "big", seed), args, first_photo)
+    def big(server) -> dict:
+        return big_photo(server, s3, lambda seed: load(server, "big", seed), args)
 
-    first_photo = last_photo_id()  # the photos of earlier runs are not this run's to wait for
-
-    with contextlib.ExitStack() as stack:
-        s3 = None
-        if args.s3:
-            s3 = stack.enter_context(S3Server(moto_server(args.s3), CACHE / "s3.log"))
-            print(f"photos in an S3 API server (moto) on port {s3.port}")
-        figures["storage"] = "s3 (moto)" if s3 else "files"
-        with Server(workers=1, s3=s3) as server:
-            tokens = server.log_in(partners[: max(clients, OPEN_LOOP_THREADS)])
-            print(f"server: 1 process (gridbee up --no-worker), {len(tokens)} partners logged in")
-            load(server, "upright", 1).closed(4, 3)  # warm-up
-            run = load(server, "upright", 2).closed(clients, duration)
-            run.show(f"throughput, {clients} clients (upright JPEG: metadata cut, pixels kept)")
-            figures |= {
-                "reports_per_s": run.rate,
-                "throughput_p50_ms": run.p(50),
-                "throughput_p99_ms": run.p(99),
-                "server_cpu_ms_per_report": run.server_cpu_ms,
-                "database_cpu_ms_per_report": run.database_cpu_ms,
-                "joined_share": run.joined_share,
-            }
-            run = load(server, "upright", 3).open(rate, duration)
-            run.show(f"latency at {rate:g} reports/s (Poisson arrivals)")
-            figures |= {"p50_ms": run.p(50), "p99_ms": run.p(99), "max_ms": run.p(100)}
-            figures["offered_rate"] = rate
-            run = load(server, "rotated", 4).closed(clients, duration)
-            run.show(f"throughput, {clients} clients (orientation 6: re-encoded)")
-            figures |= {
-                "reencode_reports_per_s": run.rate,
-                "reencode_server_cpu_ms_per_report": run.server_cpu_ms,
-            }
-            run = load(server, "rotated", 5).open(rate, duration)
-            run.show(f"latency at {rate:g} reports/s, re-encoded photos")
-            figures |= {"reencode_p50_ms": run.p(50), "reencode_p99_ms": run.p(99)}
-            if args.big_photo:
-                figures |= big(server, s3)
-            server.check_log()
-
-        if args.workers > 1:
-            n = args.workers
-            with Server(workers=n, s3=s3) as server:
-                print(f"server: gridbee up --workers {n} (with Redis)")
-                load(server, "upright", 7).closed(4, 3)  # warm-up
-                run = load(server, "upright", 8).closed(clients, duration)
-                run.show(f"throughput, {clients} clients, {n} processes")
-                figures[f"reports_per_s_{n}_workers"] = run.rate
-                figures[f"server_cpu_ms_per_report_{n}_workers"] = run.server_cpu_ms
-                figures[f"database_cpu_ms_per_report_{n}_workers"] = run.database_cpu_ms
-                run = load(server, "upright", 9).open(rate, duration)
-                run.show(f"latency at {rate:g} reports/s, {n} processes")
-                figures[f"p50_ms_{n}_workers"] = run.p(50)
-                figures[f"p99_ms_{n}_workers"] = run.p(99)
-                if args.big_photo:
-                    figures |= {f"{k}_{n}_workers": v for k, v in big(server, s3).items()}
-                server.check_log()
-    return figures
-
-
-def big_photo(server, s3, load, args, first_photo: int) -> dict:
-    """The ~1.1 MB photo: closed loop, then at --rate, with the worker making the thumbnails
-    meanwhile (as it does in production). CPU per report: the server's, the worker's (from
-    the phase's start until every photo has its thumbnail) and the S3 server's."""
-    with Worker(server) as worker:
-        thumbnails_done(first_photo, timeout=120)  # the earlier phases' queue first
-        w0, m0 = worker.cpu_s(), s3.cpu_s() if s3 else 0.0
-        run = load(6).closed(args.clients, args.duration)
-        run.show(f"throughput, {args.clients} clients (1.1 MB upright JPEG)")
-        figures = {
-            "big_photo_reports_per_s": run.rate,
-            "big_photo_p50_ms": run.p(50),
-            "big_photo_p99_ms": run.p(99),
-            "big_photo_server_cpu_ms_per_report": run.server_cpu_ms,
-            "big_photo_database_cpu_ms_per_report": run.database_cpu_ms,
+    figures["storage"] = "s3 (moto)" if s3 else "files"
+    with Server(workers=1) as server:
+        tokens = server.log_in(partners[: max(clients, OPEN_LOOP_THREADS)])
+        print(f"server: 1 process (gridbee up --no-worker), {len(tokens)} partners logged in")
+        load(server, "upright", 1).closed(4, 3)  # warm-up
+        run = load(server, "upright", 2).closed(clients, duration)
+        run.show(f"throughput, {clients} clients (upright JPEG: metadata cut, pixels kept)")
+        figures |= {
+            "reports_per_s": run.rate,
+            "throughput_p50_ms": run.p(50),
+            "throughput_p99_ms": run.p(99),
+            "server_cpu_ms_per_report": run.server_cpu_ms,
+            "database_cpu_ms_per_report": run.database_cpu_ms,
+            "joined_share": run.joined_share,
         }
-        if s3:
-            figures["big_photo_s3_cpu_ms_per_report"] = round(
-                1000 * (s3.cpu_s() - m0) / max(run.ok, 1), 1
-            )
-        waited = thumbnails_done(first_photo, timeout=120)
-        figures["big_photo_worker_cpu_ms_per_report"] = round(
-            1000 * (worker.cpu_s() - w0) / max(run.ok, 1), 1
-        )
-        figures["big_photo_thumbnails_lag_s"] = round(waited, 1)
-        line = f"  worker: {figures['big_photo_worker_cpu_ms_per_report']} ms CPU per report"
-        line += f", the last thumbnail {waited:.1f} s after the phase"
-        if s3:
-            line += f"; S3 server: {figures['big_photo_s3_cpu_ms_per_report']} ms CPU per report"
-        print(line)
-        run = load(10).open(args.rate, args.duration)
-        run.show(f"latency at {args.rate:g} reports/s, 1.1 MB photo")
-        figures |= {"big_photo_p50_ms_at_rate": run.p(50), "big_photo_p99_ms_at_rate": run.p(99)}
+        run = load(server, "upright", 3).open(rate, duration)
+        run.show(f"latency at {rate:g} reports/s (Poisson arrivals)")
+        figures |= {"p50_ms": run.p(50), "p99_ms": run.p(99), "max_ms": run.p(100)}
+        figures["offered_rate"] = rate
+        run = load(server, "rotated", 4).closed(clients, duration)
+        run.show(f"throughput, {clients} clients (orientation 6: re-encoded)")
+        figures |= {
+            "reencode_reports_per_s": run.rate,
+            "reencode_server_cpu_ms_per_report": run.server_cpu_ms,
+        }
+        run = load(server, "rotated", 5).open(rate, duration)
+        run.show(f"latency at {rate:g} reports/s, re-encoded photos")
+        figures |= {"reencode_p50_ms": run.p(50), "reencode_p99_ms": run.p(99)}
+        if args.big_photo:
+            figures |= big(server)
+        server.check_log()
+
+    if args.workers > 1:
+        n = args.workers
+        with Server(workers=n) as server:
+            print(f"server: gridbee up --workers {n} (with Redis)")
+            load(server, "upright", 7).closed(4, 3)  # warm-up
+            run = load(server, "upright", 8).closed(clients, duration)
+            run.show(f"throughput, {clients} clients, {n} processes")
+            figures[f"reports_per_s_{n}_workers"] = run.rate
+            figures[f"server_cpu_ms_per_report_{n}_workers"] = run.server_cpu_ms
+            figures[f"database_cpu_ms_per_report_{n}_workers"] = run.database_cpu_ms
+            run = load(server, "upright", 9).open(rate, duration)
+            run.show(f"latency at {rate:g} reports/s, {n} processes")
+            figures[f"p50_ms_{n}_workers"] = run.p(50)
+            figures[f"p99_ms_{n}_workers"] = run.p(99)
+            if args.big_photo:
+                figures |= {f"{k}_{n}_workers": v for k, v in big(server).items()}
+            server.check_log()
     return figures
 
 
-class Worker(Process):
-    """The Huey worker (`gridbee run_huey`), with the server's settings."""
-
-    def __init__(self, server: BenchServer):
-        command = [sys.executable, "-m", "gridbee.cli", "run_huey", "--workers", "2"]
-        super().__init__(command, CACHE / "worker.log", server.extra_env)
+def big_photo(server, s3, load, args) -> dict:
+    """The ~1.1 MB photo: closed loop, then at --rate. CPU per report: the server's, the S3
+    server's, and what the worker then spends on its thumbnail (its task, thumbnails.make(),
+    run here on the phase's photos: a worker process would add its periodic tasks' CPU)."""
+    first_photo = last_photo_id()
+    m0 = s3.cpu_s() if s3 else 0.0
+    run = load(6).closed(args.clients, args.duration)
+    run.show(f"throughput, {args.clients} clients (1.1 MB upright JPEG)")
+    figures = {
+        "big_photo_reports_per_s": run.rate,
+        "big_photo_p50_ms": run.p(50),
+        "big_photo_p99_ms": run.p(99),
+        "big_photo_server_cpu_ms_per_report": run.server_cpu_ms,
+        "big_photo_database_cpu_ms_per_report": run.database_cpu_ms,
+    }
+    if s3:
+        figures["big_photo_s3_cpu_ms_per_report"] = round(
+            1000 * (s3.cpu_s() - m0) / max(run.ok, 1), 1
+        )
+    figures["big_photo_thumbnail_cpu_ms"] = thumbnail_cpu_ms(first_photo)
+    line = f"  thumbnail (the worker's task): {figures['big_photo_thumbnail_cpu_ms']} ms CPU each"
+    if s3:
+        line += f"; S3 server: {figures['big_photo_s3_cpu_ms_per_report']} ms CPU per report"
+    print(line, flush=True)
+    run = load(10).open(args.rate, args.duration)
+    run.show(f"latency at {args.rate:g} reports/s, 1.1 MB photo")
+    figures |= {"big_photo_p50_ms_at_rate": run.p(50), "big_photo_p99_ms_at_rate": run.p(99)}
+    return figures
 
 
 def last_photo_id() -> int:
@@ -245,21 +236,25 @@ def last_photo_id() -> int:
     return last or 0
 
 
-def thumbnails_done(after_photo: int, timeout: float) -> float:
-    """Waits until every photo stored after after_photo has its thumbnail; returns the
-    seconds waited."""
+def thumbnail_cpu_ms(after_photo: int, limit: int = 100) -> float:
+    """CPU per thumbnail made here by the worker's own code for photos stored after
+    after_photo (this process is otherwise idle: the load's threads have ended)."""
     from django.db import connection
 
     from gridbee.cases.models import Photo
+    from gridbee.reports import thumbnails
 
-    started = time.monotonic()
-    while Photo.objects.filter(pk__gt=after_photo, thumbnail="").exists():
-        if time.monotonic() - started > timeout:
-            print("  warning: photos still without a thumbnail")
-            break
-        time.sleep(0.2)
+    waiting = Photo.objects.filter(pk__gt=after_photo, thumbnail="").order_by("pk")
+    ids = list(waiting.values_list("pk", flat=True)[:limit])
+    if len(ids) < 2:
+        return float("nan")
+    thumbnails.make(ids.pop())  # its first S3 and database connections
+    started = _own_cpu_s()
+    for photo_id in ids:
+        thumbnails.make(photo_id)
+    spent = _own_cpu_s() - started
     connection.close()
-    return time.monotonic() - started
+    return round(1000 * spent / max(len(ids), 1), 1)
 
 
 def measure_rig(args) -> None:
@@ -498,10 +493,10 @@ def case_points(rng, n: int):
 
 class Server(BenchServer):
     """`gridbee up --no-worker`, with `--workers N` processes (and Redis, which several
-    processes need) when asked, and the photos in `s3` (an S3Server) when given."""
+    processes need) when asked."""
 
-    def __init__(self, workers: int = 1, s3=None):
-        env = s3.env() if s3 else {}
+    def __init__(self, workers: int = 1):
+        env = {}
         if workers > 1:
             # Several processes share live updates and throttling through Redis.
             env["GRIDBEE_REDIS_URL"] = os.environ.get("GRIDBEE_REDIS_URL", REDIS_URL)
