@@ -70,6 +70,8 @@ class SharedS3Storage(S3Storage):
         return cleaned
 
     def _open(self, name, mode="rb"):
+        # Read whole into memory, as django-storages' spooled file also keeps it (its default
+        # AWS_S3_MAX_MEMORY_SIZE): GridBee's files are photos of at most 12 MB.
         if mode != "rb":
             return super()._open(name, mode)
         key = self._normalize_name(clean_name(name))
