@@ -23,17 +23,13 @@ redis://127.0.0.1:6379/15). Only talks to 127.0.0.1. The last line printed is on
 import argparse
 import asyncio
 import hashlib
-import http.client
 import io
 import json
 import os
 import random
 import resource
 import secrets
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -41,7 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from _shared import loadavg, wipe  # noqa: E402
+from _shared import Server, loadavg, wipe  # noqa: E402
 
 CACHE = ROOT / "bench" / ".cache" / "alerts"
 HOST = "127.0.0.1"
@@ -257,7 +253,8 @@ def measure_delivery(clients: int, workers: int) -> dict:
     cookies = place_clients(clients)
     token = operator_token()
     connection.close()
-    with Server(workers) as server:
+    env = {"GRIDBEE_LIVE_STREAMS_PER_USER": "6"}
+    with Server(CACHE / "server.log", workers, env) as server:
         print(f"server: {workers} processes with Redis, opening {clients} live pages…", flush=True)
         result = asyncio.run(run_clients(server, cookies, token))
     result["clients"] = clients
@@ -454,61 +451,6 @@ def close(server, token: str, alert_id: int) -> tuple[int, bytes]:
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     body = json.dumps({"outcome": "found", "note": "benchmark"})
     return server.request("POST", f"/api/alerts/{alert_id}/close", body, headers)
-
-
-class Server:
-    """`gridbee up --no-worker --workers N` as a subprocess of its own session."""
-
-    def __init__(self, workers: int):
-        self.workers = workers
-        with socket.socket() as s:
-            s.bind((HOST, 0))
-            self.port = s.getsockname()[1]
-        self.log_path = CACHE / "server.log"
-
-    def __enter__(self) -> "Server":
-        command = ["-m", "gridbee.cli", "up", "--no-worker", "--port", str(self.port),
-                   "--workers", str(self.workers)]  # fmt: skip
-        env = os.environ | {"PYTHONUNBUFFERED": "1", "GRIDBEE_LIVE_STREAMS_PER_USER": "6"}
-        self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen(
-            [sys.executable, *command], cwd=ROOT, env=env, stdout=self.log,
-            stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                sys.exit(f"the server stopped at start; see {self.log_path}")
-            try:
-                if self.request("GET", "/api/categories")[0] == 200:
-                    return self
-            except OSError:
-                pass
-            time.sleep(0.3)
-        self._stop()
-        sys.exit(f"the server did not answer within 90 s; see {self.log_path}")
-
-    def __exit__(self, *exc) -> None:
-        self._stop()
-
-    def _stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)  # our own session, nothing else
-                self.process.wait()
-        self.log.close()
-
-    def request(self, method: str, path: str, body=None, headers=None) -> tuple[int, bytes]:
-        conn = http.client.HTTPConnection(HOST, self.port, timeout=120)
-        try:
-            conn.request(method, path, body=body, headers=headers or {})
-            response = conn.getresponse()
-            return response.status, response.read()
-        finally:
-            conn.close()
 
 
 if __name__ == "__main__":

@@ -4,17 +4,21 @@ process), each with one ~3-megapixel phone JPEG, then the deduplication lookup a
 stored cases.
 
     .venv/bin/python bench/intake.py [--duration S] [--clients N] [--rate R] [--cases N]
-                                     [--workers N] [--big-photo] [--fresh] [--dedup-only]
+                                     [--workers N] [--big-photo] [--s3 [MOTO_SERVER]]
+                                     [--fresh] [--dedup-only]
     .venv/bin/python bench/intake.py --rig [FOLDER] [--duration S] [--clients N] [--rate R]
 
 --rig measures the province rig (`gridbee rig up --demo` first) through its HAProxy: the ~1.1 MB
 photo in a closed loop, then at --rate reports a second; no synthetic cases, no dedup timing.
+
+--s3 keeps the photos in moto's S3 API server (the rig's), started here on a free port.
 
 Uses GRIDBEE_DATABASE_URL when set (as given), else its own SQLite file under
 bench/.cache/intake/ (kept between runs with its million cases; --fresh wipes the database and
 reloads them). Only talks to 127.0.0.1. The last line printed is one JSON object."""
 
 import argparse
+import contextlib
 import http.client
 import io
 import json
@@ -23,10 +27,7 @@ import random
 import re
 import resource
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -36,10 +37,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from _shared import database_key, loadavg, wipe  # noqa: E402
+from _shared import (  # noqa: E402
+    S3Server,
+    cpu_s,
+    database_key,
+    loadavg,
+    moto_server,
+    processes,
+    wipe,
+)
+from _shared import Server as BenchServer  # noqa: E402
 
 CACHE = ROOT / "bench" / ".cache" / "intake"
-HOST = "127.0.0.1"
+REDIS_URL = "redis://127.0.0.1:6379/15"
 SEED = 2026
 HOT_SPOTS = 400  # problem places near the county seat that riders keep reporting
 OPEN_LOOP_THREADS = 16
@@ -58,6 +68,13 @@ def main() -> None:
     parser.add_argument(
         "--big-photo", action="store_true", help="also measure a ~1.1 MB photo (sensor noise)"
     )
+    parser.add_argument(
+        "--s3",
+        nargs="?",
+        const="",
+        default=None,
+        help="photos in moto's S3 API server (started here; the path of moto_server optional)",
+    )
     parser.add_argument("--fresh", action="store_true", help="wipe the database, reload cases")
     parser.add_argument("--dedup-only", action="store_true", help="skip the HTTP phases")
     parser.add_argument(
@@ -70,6 +87,16 @@ def main() -> None:
         return
 
     CACHE.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as stack:
+        s3 = None
+        if args.s3 is not None and not args.dedup_only:
+            s3 = stack.enter_context(S3Server(moto_server(args.s3), CACHE / "s3.log"))
+            os.environ |= s3.env()  # for the servers started here, and this process's settings
+            print(f"photos in an S3 API server (moto) on port {s3.port}")
+        measure(args, s3)
+
+
+def measure(args, s3) -> None:
     os.environ["GRIDBEE_DATA_DIR"] = str(CACHE)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridbee.settings")
     import django
@@ -90,7 +117,7 @@ def main() -> None:
     connection.close()  # the server is the only one writing while it runs
     figures: dict = {"database": vendor, "load_average_start": loadavg()}
     if not args.dedup_only:
-        figures |= measure_http(args, partners)
+        figures |= measure_http(args, partners, s3)
     figures |= time_dedup(meta, args.lookups)
     figures |= {
         "cases": meta["stored"],
@@ -102,7 +129,7 @@ def main() -> None:
     print(json.dumps(figures))
 
 
-def measure_http(args, partners: list[str]) -> dict:
+def measure_http(args, partners: list[str], s3) -> dict:
     shutil.rmtree(CACHE / "media", ignore_errors=True)  # earlier runs' photos
     photos = make_photos()
     for name, data in photos.items():
@@ -114,6 +141,10 @@ def measure_http(args, partners: list[str]) -> dict:
     def load(server, photo: str, seed: int) -> Load:
         return Load(server, tokens, photos[photo], spots, seed=seed)
 
+    def big(server) -> dict:
+        return big_photo(server, s3, lambda seed: load(server, "big", seed), args)
+
+    figures["storage"] = "s3 (moto)" if s3 else "files"
     with Server(workers=1) as server:
         tokens = server.log_in(partners[: max(clients, OPEN_LOOP_THREADS)])
         print(f"server: 1 process (gridbee up --no-worker), {len(tokens)} partners logged in")
@@ -142,9 +173,7 @@ def measure_http(args, partners: list[str]) -> dict:
         run.show(f"latency at {rate:g} reports/s, re-encoded photos")
         figures |= {"reencode_p50_ms": run.p(50), "reencode_p99_ms": run.p(99)}
         if args.big_photo:
-            run = load(server, "big", 6).closed(clients, duration)
-            run.show(f"throughput, {clients} clients (1.1 MB upright JPEG)")
-            figures |= {"big_photo_reports_per_s": run.rate, "big_photo_p50_ms": run.p(50)}
+            figures |= big(server)
         server.check_log()
 
     if args.workers > 1:
@@ -161,8 +190,71 @@ def measure_http(args, partners: list[str]) -> dict:
             run.show(f"latency at {rate:g} reports/s, {n} processes")
             figures[f"p50_ms_{n}_workers"] = run.p(50)
             figures[f"p99_ms_{n}_workers"] = run.p(99)
+            if args.big_photo:
+                figures |= {f"{k}_{n}_workers": v for k, v in big(server).items()}
             server.check_log()
     return figures
+
+
+def big_photo(server, s3, load, args) -> dict:
+    """The ~1.1 MB photo: closed loop, then at --rate. CPU per report: the server's, the S3
+    server's, and what the worker then spends on its thumbnail (its task, thumbnails.make(),
+    run here on the phase's photos: a worker process would add its periodic tasks' CPU)."""
+    first_photo = last_photo_id()
+    m0 = s3.cpu_s() if s3 else 0.0
+    run = load(6).closed(args.clients, args.duration)
+    run.show(f"throughput, {args.clients} clients (1.1 MB upright JPEG)")
+    figures = {
+        "big_photo_reports_per_s": run.rate,
+        "big_photo_p50_ms": run.p(50),
+        "big_photo_p99_ms": run.p(99),
+        "big_photo_server_cpu_ms_per_report": run.server_cpu_ms,
+        "big_photo_database_cpu_ms_per_report": run.database_cpu_ms,
+    }
+    if s3:
+        figures["big_photo_s3_cpu_ms_per_report"] = round(
+            1000 * (s3.cpu_s() - m0) / max(run.ok, 1), 1
+        )
+    figures["big_photo_thumbnail_cpu_ms"] = thumbnail_cpu_ms(first_photo)
+    line = f"  thumbnail (the worker's task): {figures['big_photo_thumbnail_cpu_ms']} ms CPU each"
+    if s3:
+        line += f"; S3 server: {figures['big_photo_s3_cpu_ms_per_report']} ms CPU per report"
+    print(line, flush=True)
+    run = load(10).open(args.rate, args.duration)
+    run.show(f"latency at {args.rate:g} reports/s, 1.1 MB photo")
+    figures |= {"big_photo_p50_ms_at_rate": run.p(50), "big_photo_p99_ms_at_rate": run.p(99)}
+    return figures
+
+
+def last_photo_id() -> int:
+    from django.db import connection
+
+    from gridbee.cases.models import Photo
+
+    last = Photo.objects.order_by("-pk").values_list("pk", flat=True).first()
+    connection.close()
+    return last or 0
+
+
+def thumbnail_cpu_ms(after_photo: int, limit: int = 100) -> float:
+    """CPU per thumbnail made here by the worker's own code for photos stored after
+    after_photo (this process is otherwise idle: the load's threads have ended)."""
+    from django.db import connection
+
+    from gridbee.cases.models import Photo
+    from gridbee.reports import thumbnails
+
+    waiting = Photo.objects.filter(pk__gt=after_photo, thumbnail="").order_by("pk")
+    ids = list(waiting.values_list("pk", flat=True)[:limit])
+    if len(ids) < 2:
+        return float("nan")
+    thumbnails.make(ids.pop())  # its first S3 and database connections
+    started = _own_cpu_s()
+    for photo_id in ids:
+        thumbnails.make(photo_id)
+    spent = _own_cpu_s() - started
+    connection.close()
+    return round(1000 * spent / max(len(ids), 1), 1)
 
 
 def measure_rig(args) -> None:
@@ -229,7 +321,8 @@ def prepare_database(n_cases: int, fresh: bool) -> dict:
     call_command("migrate", verbosity=0)
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else None
     stored = Case.objects.filter(first_report__isnull=True).count()
-    if fresh or meta is None or meta["cases"] != n_cases or stored != n_cases:
+    # The demo city's own cases count too: compare with what the load left.
+    if fresh or meta is None or meta["cases"] != n_cases or stored != meta.get("stored"):
         print(f"wiping the benchmark database ({stored:,} synthetic cases were stored)")
         meta_path.unlink(missing_ok=True)
         wipe()
@@ -237,8 +330,8 @@ def prepare_database(n_cases: int, fresh: bool) -> dict:
         load_s, now = store_cases(n_cases)
         meta = {"cases": n_cases, "load_s": round(load_s, 1), "now": now.isoformat()}
         meta["loaded_on"] = time.strftime("%Y-%m-%d")
+        stored = meta["stored"] = Case.objects.filter(first_report__isnull=True).count()
         meta_path.write_text(json.dumps(meta))
-        stored = Case.objects.filter(first_report__isnull=True).count()
     else:
         _demo_city()
     return meta | {"stored": stored}
@@ -398,76 +491,19 @@ def case_points(rng, n: int):
 # --- the server -----------------------------------------------------------------------------
 
 
-class Server:
-    """The real server as a subprocess: `gridbee up --no-worker`, with `--workers N` processes
-    (and Redis, which several processes need) when asked."""
+class Server(BenchServer):
+    """`gridbee up --no-worker`, with `--workers N` processes (and Redis, which several
+    processes need) when asked."""
 
     def __init__(self, workers: int = 1):
-        self.workers = workers
-        self.port = _free_port()
-        self.log_path = CACHE / f"server-{workers}.log"
-
-    def __enter__(self) -> "Server":
-        command = ["-m", "gridbee.cli", "up", "--no-worker", "--port", str(self.port)]
-        env = os.environ | {"PYTHONUNBUFFERED": "1"}
-        if self.workers > 1:
-            command += ["--workers", str(self.workers)]
+        env = {}
+        if workers > 1:
             # Several processes share live updates and throttling through Redis.
-            env.setdefault("GRIDBEE_REDIS_URL", "redis://127.0.0.1:6379/15")
-            env.setdefault("GRIDBEE_REDIS_PREFIX", f"gridbee-bench-{os.getpid()}")
-        self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen(
-            [sys.executable, *command],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            self._wait_until_up(timeout=90)
-        except BaseException:
-            self._stop()  # never leave a server behind, whatever stopped us
-            raise
-        return self
-
-    def _wait_until_up(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                sys.exit(f"the server stopped at start; see {self.log_path}")
-            try:
-                if self.request("GET", "/api/categories")[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.3)
-        sys.exit(f"the server did not answer within {timeout:.0f} s; see {self.log_path}")
-
-    def __exit__(self, *exc) -> None:
-        self._stop()
-
-    def _stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)  # our own session, nothing else
-                self.process.wait()
-        self.log.close()
-
-    def connection(self) -> http.client.HTTPConnection:
-        return http.client.HTTPConnection(HOST, self.port, timeout=120)
-
-    def request(self, method: str, path: str, body=None, headers=None) -> tuple[int, bytes]:
-        conn = self.connection()
-        try:
-            conn.request(method, path, body=body, headers=headers or {})
-            response = conn.getresponse()
-            return response.status, response.read()
-        finally:
-            conn.close()
+            env["GRIDBEE_REDIS_URL"] = os.environ.get("GRIDBEE_REDIS_URL", REDIS_URL)
+            env["GRIDBEE_REDIS_PREFIX"] = os.environ.get(
+                "GRIDBEE_REDIS_PREFIX", f"gridbee-bench-{os.getpid()}"
+            )
+        super().__init__(CACHE / f"server-{workers}.log", workers, env)
 
     def log_in(self, mobiles: list[str]) -> list[str]:
         from gridbee.people.demo import DEMO_PASSWORD
@@ -482,15 +518,6 @@ class Server:
                 sys.exit(f"log-in of {mobile} failed: {status} {answer[:200]!r}")
             tokens.append(json.loads(answer)["token"])
         return tokens
-
-    def cpu_s(self) -> float:
-        """CPU seconds used so far by the server and its worker processes."""
-        processes = _processes()
-        pids = {self.process.pid}
-        for pid, (_, fields) in processes.items():
-            if int(fields[1]) in pids:  # its parent is ours
-                pids.add(pid)
-        return sum(_cpu_s(fields) for pid, (_, fields) in processes.items() if pid in pids)
 
     def database_cpu_s(self) -> float:
         return _postgres_cpu_s()
@@ -515,8 +542,8 @@ class RigServer(Server):
         """The rig's own PostgreSQL (primary and replica, their backends), not the machine's."""
         postmasters = {self.rig.postgres_pid(n) for n in ("primary", "replica")} - {None}
         return sum(
-            _cpu_s(fields)
-            for pid, (_, fields) in _processes().items()
+            cpu_s(fields)
+            for pid, (_, fields) in processes().items()
             if pid in postmasters or int(fields[1]) in postmasters
         )
 
@@ -527,9 +554,9 @@ class RigServer(Server):
     def cpu_by_part(self) -> dict[str, float]:
         names = [f"app{i}" for i in range(self.rig.apps)]
         names += ["worker", "haproxy", "bouncer", "s3", "redis"]
-        processes = _processes()
+        running = processes()
         pids = {name: self.rig.pid(name) for name in names}
-        return {n: _cpu_s(processes[p][1]) for n, p in pids.items() if p in processes}
+        return {n: cpu_s(running[p][1]) for n, p in pids.items() if p in running}
 
     def check_log(self) -> None:
         for log, size in self.log_sizes.items():
@@ -538,12 +565,6 @@ class RigServer(Server):
                 new = f.read()
             if "Traceback" in new:
                 print(f"  warning: an app process logged tracebacks; see {log}")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 # --- the load -------------------------------------------------------------------------------
@@ -764,23 +785,7 @@ def _postgres_cpu_s() -> float:
 
     if connection.vendor != "postgresql":
         return 0.0
-    return sum(_cpu_s(fields) for name, fields in _processes().values() if name == "postgres")
-
-
-def _processes() -> dict[int, tuple[str, list[str]]]:
-    """This machine's processes: pid → (name, the fields of /proc/PID/stat after the name)."""
-    found = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            head, rest = stat.read_text().rsplit(")", 1)
-        except (OSError, ValueError):
-            continue
-        found[int(stat.parent.name)] = (head.split(" (", 1)[1], rest.split())
-    return found
-
-
-def _cpu_s(fields: list[str]) -> float:
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    return sum(cpu_s(fields) for name, fields in processes().values() if name == "postgres")
 
 
 def _own_cpu_s() -> float:

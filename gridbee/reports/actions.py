@@ -6,9 +6,9 @@ same key with a different request is refused (422), as the IETF Idempotency-Key 
 import datetime
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -19,6 +19,7 @@ from gridbee.cases.models import Case, Category, Photo, Report
 from gridbee.core.errors import DomainError
 from gridbee.core.media import Processed, process_photo
 from gridbee.core.numbers import AccuracyM, checked
+from gridbee.core.storage import save_new
 from gridbee.core.writers import one_writer
 from gridbee.geo import routing
 from gridbee.geo.choices import Crs
@@ -26,6 +27,7 @@ from gridbee.geo.choices import Crs
 from . import thumbnails
 from .errors import ReportError
 
+log = logging.getLogger(__name__)
 MAX_PHOTOS = 3
 MAX_TEXT = 500
 MAX_KEY = 100
@@ -94,17 +96,54 @@ def submit_report(
     _check_area(sender, location)
     # The thumbnails of upright JPEGs (most phone photos) are made by the worker (thumbnails.py).
     processed = [process_photo(data, thumbnail=False) for data in photos]
+    # Stored before the transaction, which then holds no lock while they travel to storage;
+    # the answer still waits for both. What a failed transaction leaves is removed.
+    saved: list[str] = []
     try:
+        stored = [_store(photo, saved) for photo in processed]
         with one_writer():
             return _file(sender, key, fingerprint, category, lat, lon, crs, accuracy_m, text,
-                         emergency, phone_time, location, processed)  # fmt: skip
+                         emergency, phone_time, location, stored)  # fmt: skip
     except IntegrityError:
+        _discard(saved)
         # The same key sent concurrently: the first one to commit answers for all (the same
         # request), or refuses the others (a different one under that key).
         earlier = _earlier_answer(sender, key, fingerprint)
         if earlier is None:
             raise
         return earlier, False
+    except BaseException:
+        _discard(saved)
+        raise
+
+
+@dataclass(frozen=True)
+class StoredPhoto:
+    processed: Processed
+    image: str
+    thumbnail: str  # "" until the worker has made it
+
+
+def _store(photo: Processed, saved: list[str]) -> StoredPhoto:
+    """The photo (and its thumbnail when it has one) written under new names, each added to
+    saved as soon as it is: no report id is needed, so this runs before the transaction."""
+    names = []
+    for field, data in (("image", photo.image), ("thumbnail", photo.thumbnail)):
+        if data:
+            saved.append(save_new(Photo._meta.get_field(field), data))
+        names.append(saved[-1] if data else "")
+    return StoredPhoto(photo, *names)
+
+
+def _discard(saved: list[str]) -> None:
+    """Files no row refers to (their names were new: no one else's). A failure here leaves an
+    orphan file, never a report without its photo."""
+    storage = Photo._meta.get_field("image").storage
+    for name in saved:
+        try:
+            storage.delete(name)
+        except Exception:
+            log.warning("an unused photo file is left in storage: %s", name, exc_info=True)
 
 
 def request_fingerprint(*, category_code, lat, lon, crs, accuracy_m, text, emergency,
@@ -169,7 +208,7 @@ def _check_area(sender: Sender, location) -> None:
 
 @transaction.atomic
 def _file(sender, key, fingerprint, category, lat, lon, crs, accuracy_m, text, emergency,
-          phone_time, location, processed: list[Processed]) -> tuple[dict, bool]:  # fmt: skip
+          phone_time, location, stored: list[StoredPhoto]) -> tuple[dict, bool]:  # fmt: skip
     # A retry racing its first request is not looked for again here: the report's unique
     # (sender, key) refuses the second INSERT, which rolls all of this back (see the caller).
     now = timezone.now()
@@ -199,19 +238,18 @@ def _file(sender, key, fingerprint, category, lat, lon, crs, accuracy_m, text, e
     )
     if is_first:
         Case.objects.filter(pk=case.pk).update(first_report=report)
-    for n, photo in enumerate(processed):
-        name = f"{report.pk}-{n + 1}.jpg"
-        stored = Photo.objects.create(
+    for photo in stored:
+        row = Photo.objects.create(
             report=report,
-            image=ContentFile(photo.image, name=name),
-            thumbnail=ContentFile(photo.thumbnail, name=name) if photo.thumbnail else "",
-            width=photo.width,
-            height=photo.height,
-            size=len(photo.image),
-            sha256=photo.sha256,
+            image=photo.image,
+            thumbnail=photo.thumbnail,
+            width=photo.processed.width,
+            height=photo.processed.height,
+            size=len(photo.processed.image),
+            sha256=photo.processed.sha256,
         )
         if not photo.thumbnail:
-            thumbnails.later(stored.pk)
+            thumbnails.later(row.pk)
     return _answer(report.pk, report.received_at, report.answer), True
 
 

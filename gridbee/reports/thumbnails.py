@@ -7,12 +7,12 @@ committed is retried; one lost with a killed worker is made by the minute's swee
 import datetime
 import logging
 
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from gridbee.cases.models import Photo
 from gridbee.core.errors import DomainError
 from gridbee.core.media import make_thumbnail
+from gridbee.core.storage import save_new
 
 log = logging.getLogger(__name__)
 SWEEP_AFTER = datetime.timedelta(seconds=60)
@@ -43,8 +43,7 @@ def make(photo_id: int) -> bool:
         # It passed intake's checks but does not decode: the photo stands in for itself.
         log.warning("photo %s does not decode; it is its own thumbnail", photo_id)
         return bool(Photo.objects.filter(pk=photo_id, thumbnail="").update(thumbnail=photo.image))
-    name = photo.thumbnail.field.generate_filename(photo, photo.image.name.rsplit("/", 1)[-1])
-    saved = photo.thumbnail.storage.save(name, ContentFile(data))
+    saved = save_new(photo.thumbnail.field, data)  # its own name: a losing run deletes only its own
     made = Photo.objects.filter(pk=photo_id, thumbnail="").update(thumbnail=saved)
     if not made:  # another run was first
         photo.thumbnail.storage.delete(saved)

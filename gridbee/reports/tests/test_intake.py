@@ -107,6 +107,7 @@ def test_the_same_idempotency_key_again_returns_the_first_answer_and_creates_not
 def test_twenty_parallel_posts_with_one_key_make_one_report(county):
     photo = images.jpeg(800, 600)
     answers, barrier = [], threading.Barrier(20)
+    before = stored_files()
 
     def send():
         client = partner_client(county)
@@ -126,6 +127,20 @@ def test_twenty_parallel_posts_with_one_key_make_one_report(county):
     assert sorted(status for status, _ in answers) == [200] * 19 + [201]
     assert len({body["report_id"] for _, body in answers}) == 1
     assert Photo.objects.count() == 1
+    # The photos the others stored before their transaction failed are removed again.
+    photo = Photo.objects.get()
+    assert stored_files() - before == {Path(photo.image.path), Path(photo.thumbnail.path)}
+
+
+def test_a_report_whose_filing_fails_leaves_no_photo_behind(county, monkeypatch):
+    before = stored_files()
+
+    def broken(**kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("gridbee.reports.actions.file_report", broken)
+    assert post(partner_client(county)).status_code == 500  # the phone sends it again
+    assert not Report.objects.exists() and stored_files() == before
 
 
 def test_a_nearby_report_of_the_same_problem_joins_the_case_as_non_first(county, django_user_model):
