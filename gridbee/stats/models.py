@@ -150,6 +150,7 @@ class CaseMeasure(models.Model):
 DAILY_DIMENSIONS = ("", "town", "category", "group", "department", "source", "team")
 MONTHLY_DIMENSIONS = ("region", "grid", "cell", "partner")
 DIMENSIONS = DAILY_DIMENSIONS + MONTHLY_DIMENSIONS
+TEXT_DIMS = ("town", "region", "group", "source")  # the others' keys are ids
 
 
 class DailyStat(models.Model):

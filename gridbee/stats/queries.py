@@ -23,6 +23,7 @@ from gridbee.people.queries import EVERYWHERE, partner_of, region_scope
 from .errors import StatsError
 from .models import (
     MONTHLY_DIMENSIONS,
+    TEXT_DIMS,
     CaseMeasure,
     CountySettings,
     DailyStat,
@@ -32,7 +33,6 @@ from .models import (
 )
 from .periods import Period
 
-TEXT_DIMS = ("town", "region", "group", "source")
 LEAGUES = ("department", "town", "region", "grid", "category", "team")
 PARTNER_DIMS = ("partner", "team")
 

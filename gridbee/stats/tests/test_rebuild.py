@@ -6,7 +6,7 @@ import pytest
 from gridbee.cases.models import Case
 from gridbee.cases.tests.test_workflow import bring, step
 from gridbee.geo.tests import layers
-from gridbee.stats import aggregates
+from gridbee.stats import aggregates, engine
 from gridbee.stats.demo import create_demo_history
 from gridbee.stats.models import CaseMeasure, DailyStat, DirtyDay
 
@@ -14,9 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def contents():
-    contributions = sorted(
-        tuple(r.values()) for r in CaseMeasure.objects.values(*aggregates.engine.COLUMNS)
-    )
+    contributions = sorted(tuple(r.values()) for r in CaseMeasure.objects.values(*engine.COLUMNS))
     daily = sorted(
         tuple(r.values())
         for r in DailyStat.objects.values(
