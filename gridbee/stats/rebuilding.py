@@ -114,7 +114,7 @@ def without_indexes(*models):
 def _roomy() -> None:
     """SQLite: a page cache of 256 MB for this connection (2 MB by default), so building an
     index over millions of rows sorts in memory."""
-    if connection.vendor == "sqlite":
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -262144")
             cursor.execute("PRAGMA temp_store = MEMORY")
