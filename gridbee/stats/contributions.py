@@ -19,7 +19,7 @@ from .models import CaseMeasure
 BATCH = 2000
 
 
-def _raw(queryset) -> Iterator[tuple]:
+def raw(queryset) -> Iterator[tuple]:
     """The rows of a values_list query without the ORM's per-value converters (a million cases
     read in minutes, not tens of them); datetimes come back aware (SQLite's naive ones are UTC)."""
     sql, params = queryset.query.sql_with_params()
@@ -29,7 +29,7 @@ def _raw(queryset) -> Iterator[tuple]:
             yield from batch
 
 
-def _aware(at: datetime.datetime) -> datetime.datetime:
+def aware(at: datetime.datetime) -> datetime.datetime:
     return at if at.tzinfo else at.replace(tzinfo=datetime.UTC)
 
 
@@ -46,8 +46,8 @@ def _timelines(which: Q) -> Iterator[tuple[int, list[engine.Ev]]]:
         "case_id", "kind", "at", "on_time", "from_status", "to_status", "note"
     )
     Ev = engine.Ev
-    for case_id, group in groupby(_raw(rows.order_by("case_id", "at", "id")), itemgetter(0)):
-        yield case_id, [Ev(kind, _aware(at), on_time, fs, ts, note)
+    for case_id, group in groupby(raw(rows.order_by("case_id", "at", "id")), itemgetter(0)):
+        yield case_id, [Ev(kind, aware(at), on_time, fs, ts, note)
                         for _, kind, at, on_time, fs, ts, note in group]  # fmt: skip
 
 
@@ -57,8 +57,8 @@ def _reports(which: Q) -> dict[int, list[engine.Rep]]:
         "case_id", "received_at", "partner_id", "partner__membership__team_id", "source",
         "is_first",
     )  # fmt: skip
-    for case_id, at, *rest in _raw(rows.order_by("case_id", "id")):
-        reports[case_id].append(engine.Rep(_aware(at), *rest))
+    for case_id, at, *rest in raw(rows.order_by("case_id", "id")):
+        reports[case_id].append(engine.Rep(aware(at), *rest))
     return reports
 
 
@@ -74,7 +74,7 @@ def of_cases(case_ids: list[int] | tuple[int, int], measures: list[engine.Spec])
     reports = _reports(theirs)
     out = []
     pending = next(timelines, None)
-    for pk, county, kind, region, grid, category, group, department, cell, source, opened in _raw(
+    for pk, county, kind, region, grid, category, group, department, cell, source, opened in raw(
         _cases(mine)
     ):
         events = []
@@ -84,7 +84,7 @@ def of_cases(case_ids: list[int] | tuple[int, int], measures: list[engine.Spec])
             pending = next(timelines, None)
         facts = engine.Facts(pk, county, kind, region, grid, category, group or "", department,
                              cell, source or "")  # fmt: skip
-        line = engine.timeline(_aware(opened), events)
+        line = engine.timeline(aware(opened), events)
         out += engine.rows(facts, line, reports.get(pk, []), measures)
     return out
 
