@@ -365,18 +365,15 @@ def drill(user, scope: Scope, ind: Indicator, part: str, period: Period, dim: st
     rows = CaseMeasure.objects.filter(
         county=scope.county, measure=measure.code, day__range=(period.start, period.end)
     )
-    if ind.kind:
-        rows = rows.filter(kind=ind.kind)
     if scope.dim:
         rows = rows.filter(**{f"{scope.dim}__in": scope.keys})
     if dim and key:
         if dim not in TEXT_DIMS and not key.isdigit():
             raise DomainError(StatsError.UNKNOWN_DIMENSION)
         rows = rows.filter(**{dim: key})
-    ids = rows.values("case_id")
-    return (
-        cases_for(user)
-        .filter(pk__in=ids)
-        .select_related("category", "grid", "region", "department")
-        .order_by("-opened_at", "-id")
-    )
+    cases = cases_for(user).filter(pk__in=rows.values("case_id"))
+    if ind.kind:  # a contribution's kind is its case's: asked of the case, the index suffices
+        cases = cases.filter(kind=ind.kind)
+    # Newest first by id (the order of opening): the first page is the first 30 cases found
+    # walking back, where ordering by the moment would sort every case behind the number.
+    return cases.select_related("category", "grid", "region", "department").order_by("-id")

@@ -152,6 +152,8 @@ def _produce(ranges, measures, cases: int):
         yield "sums", sums
         return
     connection.close()
+    if getattr(connection, "pool", None):  # pooled connections would be shared too
+        connection.close_pool()
     context = multiprocessing.get_context("fork")
     out = context.Queue(maxsize=4 * WORKERS)
     workers = [context.Process(target=_work, args=(ranges[i::WORKERS], measures, out))
