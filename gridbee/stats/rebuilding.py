@@ -84,12 +84,12 @@ class Sums:
 def clear() -> None:
     """No figures at all: TRUNCATE on PostgreSQL (a DELETE of millions of rows takes minutes)."""
     models = (CaseMeasure, DailyStat, DirtyDay)
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
         tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {tables}")
-    else:
-        for model in models:  # a DELETE without WHERE is SQLite's truncate
+    else:  # SQLite truncates on a DELETE without WHERE; PostgreSQL in a transaction
+        for model in models:  # truncates no table with pending checks
             model.objects.all()._raw_delete(connection.alias)
 
 
@@ -97,6 +97,9 @@ def clear() -> None:
 def without_indexes(*models):
     """Indexes dropped while the rows go in, built again after: one sort instead of millions
     of B-tree inserts."""
+    if connection.in_atomic_block:  # PostgreSQL builds no index over rows with pending checks
+        yield
+        return
     indexes = [(model, index) for model in models for index in model._meta.indexes]
     with connection.cursor() as cursor:
         for _, index in indexes:
@@ -118,6 +121,21 @@ def _roomy() -> None:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -262144")
             cursor.execute("PRAGMA temp_store = MEMORY")
+
+
+def _analyze(*models) -> None:
+    """Fresh planner statistics after a bulk load (and on PostgreSQL the visibility map, so
+    a drill-down's index-only scan reads no table rows); outside a transaction only."""
+    if connection.in_atomic_block:
+        return
+    tables = [connection.ops.quote_name(m._meta.db_table) for m in models]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"VACUUM ANALYZE {', '.join(tables)}")
+        else:
+            cursor.execute("PRAGMA analysis_limit = 1000")
+            for table in tables:
+                cursor.execute(f"ANALYZE {table}")
 
 
 def _ranges(first: int, last: int, size: int) -> list[tuple[int, int]]:
@@ -208,4 +226,5 @@ def run(first: int, last: int, cases: int, measures, counties: set[str] | None,
                         DailyStat, DAILY_COLUMNS, rows[start : start + 50_000]
                     )
             daily = len(rows)
+    _analyze(CaseMeasure, DailyStat)
     return written, daily
