@@ -19,14 +19,14 @@ from .models import CaseMeasure
 BATCH = 2000
 
 
-def raw(queryset) -> Iterator[tuple]:
+def raw(queryset) -> list[tuple]:
     """The rows of a values_list query without the ORM's per-value converters (a million cases
-    read in minutes, not tens of them); datetimes come back aware (SQLite's naive ones are UTC)."""
+    read in minutes, not tens of them); datetimes come back aware (SQLite's naive ones are UTC).
+    Read whole: a cursor left open holds a lock on a shared in-memory SQLite database."""
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        while batch := cursor.fetchmany(5000):
-            yield from batch
+        return cursor.fetchall()
 
 
 def aware(at: datetime.datetime) -> datetime.datetime:
