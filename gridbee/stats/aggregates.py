@@ -10,14 +10,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connection, transaction
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
-from gridbee.cases.models import Case, CaseEvent, Report
+from gridbee.cases.models import Case, CaseEvent
 
-from . import engine
+from . import contributions, engine, rebuilding
 from .models import (
     DAILY_DIMENSIONS,
     MONTHLY_DIMENSIONS,
+    TEXT_DIMS,
     CaseMeasure,
     DailyStat,
     DirtyDay,
@@ -30,47 +32,8 @@ BATCH = 2000
 SETTLE = datetime.timedelta(minutes=2)
 
 
-TEXT_DIMS = {"town", "region", "group", "source"}
-
-
 def column(dim: str) -> str:
     return dim  # the CaseMeasure column each dimension sums by
-
-
-def _facts(case_ids: list[int]) -> list[engine.Facts]:
-    cases = Case.objects.filter(pk__in=case_ids).values_list(
-        "pk", "county_id", "kind", "region_id", "grid_id", "category_id", "category__group",
-        "department_id", "h3_cell", "first_report__source",
-    )  # fmt: skip
-    return [engine.Facts(*(c[:6]), c[6] or "", c[7], c[8], c[9] or "") for c in cases]
-
-
-def _timelines(case_ids: list[int]) -> tuple[dict, dict]:
-    events = defaultdict(list)
-    rows = CaseEvent.objects.filter(case_id__in=case_ids).values_list(
-        "case_id", "kind", "at", "on_time", "from_status", "to_status", "note"
-    )
-    for case_id, *rest in rows.order_by("at", "id"):
-        events[case_id].append(engine.Ev(*rest))
-    reports = defaultdict(list)
-    rows = Report.objects.filter(case_id__in=case_ids).values_list(
-        "case_id", "received_at", "partner_id", "partner__membership__team_id", "source",
-        "is_first",
-    )  # fmt: skip
-    for case_id, *rest in rows:
-        reports[case_id].append(engine.Rep(*rest))
-    return events, reports
-
-
-def contributions(case_ids: list[int], measures: list[engine.Spec]) -> list[dict]:
-    opened = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "opened_at"))
-    events, reports = _timelines(case_ids)
-    out = []
-    for facts in _facts(case_ids):
-        line = engine.timeline(opened[facts.case], events.get(facts.case, ()))
-        for row in engine.rows(facts, line, reports.get(facts.case, []), measures):
-            out.append(row)
-    return out
 
 
 def refigure(case_ids: Iterable[int], measures: list[engine.Spec] | None = None) -> int:
@@ -86,9 +49,9 @@ def refigure(case_ids: Iterable[int], measures: list[engine.Spec] | None = None)
             old = CaseMeasure.objects.filter(case_id__in=chunk)
             days = set(old.values_list("county", "day").distinct())
             old.delete()
-            new = contributions(chunk, measures)
-            write_contributions(new)
-            days |= {(row["county"], row["day"]) for row in new}
+            new = contributions.of_cases(chunk, measures)
+            contributions.write(new)
+            days |= {(row[1], row[engine.DAY]) for row in new}
             mark_dirty(days)
             written += len(new)
     return written
@@ -144,29 +107,6 @@ def sum_days(county: str, days: list[datetime.date] | None) -> int:
     return written
 
 
-def write_contributions(rows: list[dict]) -> None:
-    """Insert contributions (field dicts) with one prepared statement: bulk_create costs more
-    per row than the database does, at a million cases."""
-    insert_rows(CaseMeasure, rows)
-
-
-def insert_rows(model, rows: list[dict], batch: int = BATCH) -> None:
-    """INSERT plain rows ({attname: value}, every concrete field but the id) of a model."""
-    if not rows:
-        return
-    q = connection.ops.quote_name
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    sql = (
-        f"INSERT INTO {q(model._meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    prep = [(f.attname, f.get_db_prep_save) for f in fields]
-    values = [[save(r.get(name), connection) for name, save in prep] for r in rows]
-    with connection.cursor() as cursor:
-        for start in range(0, len(values), batch):
-            cursor.executemany(sql, values[start : start + batch])
-
-
 def sum_dirty(limit: int = 500) -> int:
     """Sum the days marked dirty (the worker, every minute); returns how many days."""
     dirty = list(
@@ -207,26 +147,17 @@ def sweep_timeline(limit: int = 5000, now: datetime.datetime | None = None) -> i
 
 
 def rebuild(counties: Iterable[str] | None = None, progress=None) -> dict:
-    """Everything from scratch: every case's contributions, then every day's sums."""
+    """Everything from scratch: every case's contributions, then every day's sums
+    (rebuilding.py)."""
     started = time.monotonic()
     measures = engine.specs()
-    CaseMeasure.objects.all().delete()
-    DailyStat.objects.all().delete()
-    DirtyDay.objects.all().delete()
+    rebuilding.clear()
     top = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    ids = Case.objects.order_by("pk").values_list("pk", flat=True)
-    last, cases, rows = 0, 0, 0
-    while True:
-        chunk = list(ids.filter(pk__gt=last)[:BATCH])
-        if not chunk:
-            break
-        new = contributions(chunk, measures)
-        write_contributions(new)
-        last, cases, rows = chunk[-1], cases + len(chunk), rows + len(new)
-        if progress:
-            progress(cases)
-    counties = set(counties or CaseMeasure.objects.values_list("county", flat=True).distinct())
-    daily = sum(sum_days(county, None) for county in counties)
+    bounds = Case.objects.aggregate(first=Min("pk"), last=Max("pk"), n=Count("pk"))
+    rows, daily = rebuilding.run(
+        bounds["first"] or 0, bounds["last"] or -1, bounds["n"], measures,
+        set(counties) if counties else None, BATCH, progress,
+    )  # fmt: skip
     Watermark.objects.update_or_create(name="events", defaults={"last_id": top})
-    return {"cases": cases, "contributions": rows, "daily_rows": daily,
+    return {"cases": bounds["n"], "contributions": rows, "daily_rows": daily,
             "seconds": round(time.monotonic() - started, 1)}  # fmt: skip

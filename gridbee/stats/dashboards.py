@@ -70,12 +70,15 @@ def league_table(scope: Scope, dim: str, period: Period, sort_by: str = "") -> d
     )
     ordered, bottom = queries.ranked(rows, by) if by else (rows, [])
     drillable = scope.drill and dim != "partner"
+    # Each indicator's query once, each row's key once: a grid league has thousands of cells.
+    prefixes = [(i, drill_query(i, period) + f"&dim={dim}&key=") for i in inds]
     for rank, row in enumerate(ordered, 1):
         row["rank"] = rank
+        key = quote(row["key"], safe="")
         row["cells"] = [
             {"code": i.code, "value": row["values"][i.code], "unit": i.unit,
-             "drill": drill_query(i, period, dim=dim, key=row["key"]) if drillable else ""}
-            for i in inds
+             "drill": prefix + key if drillable else ""}
+            for i, prefix in prefixes
         ]  # fmt: skip
         # A department sees the league table and the cases behind its own row only.
         if scope.dim == "department" and row["key"] not in scope.keys:

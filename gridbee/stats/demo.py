@@ -14,7 +14,7 @@ from gridbee.cases.models import Case, Category, Open311Client, Photo, Report
 from gridbee.geo.models import Grid
 from gridbee.people.models import Department
 
-from . import aggregates, history, synthetic
+from . import aggregates, contributions, history, synthetic
 from .defaults import ensure_indicators
 
 CASES = 2000
@@ -65,7 +65,7 @@ def _reports(case_ids: list[int]) -> None:
          "text": "", "phone_time": None, "received_at": opened, "answer": {}}
         for pk, cat, lat, lon, grid, region, opened in cases
     ]  # fmt: skip
-    aggregates.insert_rows(Report, rows)
+    contributions.insert_rows(Report, rows)
     reports = dict(
         Report.objects.filter(sender="history", case_id__in=case_ids).values_list("case_id", "pk")
     )
@@ -80,4 +80,4 @@ def _reports(case_ids: list[int]) -> None:
              "sha256": photo.sha256}
             for report in reports.values()
         ]  # fmt: skip
-        aggregates.insert_rows(Photo, copies)
+        contributions.insert_rows(Photo, copies)

@@ -136,10 +136,12 @@ def town_of(region: str) -> str:
 def contributions(facts: Facts, events: list[Ev], reports: list[Rep], measures: list[Spec]):
     """Yield (measure code, day, minutes, working minutes, report or None) for one case;
     `events` is its timeline (with the opening first)."""
+    # Most measures wait for a kind of event the case has not had: skip those without a look.
+    present = {e.kind for e in events}
     for m in measures:
-        if any(not _holds(events, c) for c in m.requires):
+        if any(not (present.intersection(_kinds(c)) and _holds(events, c)) for c in m.requires):
             continue
-        if any(_holds(events, c) for c in m.excludes):
+        if any(present.intersection(_kinds(c)) and _holds(events, c) for c in m.excludes):
             continue
         if m.per == Per.REPORT:
             dating = None
@@ -151,6 +153,8 @@ def contributions(facts: Facts, events: list[Ev], reports: list[Rep], measures: 
                 if m.first_report_only and not rep.is_first:
                     continue
                 yield m.code, local_day(dating.at if dating else rep.at), 0, 0, rep
+            continue
+        if present.isdisjoint(m.event):
             continue
         dating = _pick(events, m.event, m.which, m.where or None)
         if dating is None:
@@ -165,28 +169,24 @@ def contributions(facts: Facts, events: list[Ev], reports: list[Rep], measures: 
         yield m.code, local_day(dating.at), minutes, work, None
 
 
-def rows(facts: Facts, events: list[Ev], reports: list[Rep], measures: list[Spec]) -> list[dict]:
-    """The CaseMeasure rows (as field dicts) of one case."""
+# The CaseMeasure fields (attnames) a row of rows() holds, in order.
+COLUMNS = ("case_id", "county", "measure", "day", "month", "kind", "minutes", "work_minutes",
+           "town", "region", "grid", "category", "group", "department", "source", "partner",
+           "team", "cell")  # fmt: skip
+DAY = COLUMNS.index("day")
+
+
+def rows(facts: Facts, events: list[Ev], reports: list[Rep], measures: list[Spec]) -> list[tuple]:
+    """The CaseMeasure rows (as tuples of COLUMNS) of one case."""
     cell = h3i.cell_to_parent(facts.cell, HEAT_RESOLUTION) if facts.cell else None
-    base = {
-        "case_id": facts.case,
-        "county": facts.county,
-        "kind": facts.kind,
-        "town": town_of(facts.region),
-        "region": facts.region,
-        "grid": facts.grid,
-        "category": facts.category,
-        "group": facts.group,
-        "department": facts.department,
-        "cell": cell,
-    }
+    town = town_of(facts.region)
     out = []
     for code, day, minutes, work, rep in contributions(facts, events, reports, measures):
-        row = {**base, "measure": code, "day": day, "month": day.replace(day=1),
-               "minutes": minutes, "work_minutes": work}  # fmt: skip
         if rep is None:
-            row.update(source=facts.source, partner=None, team=None)
+            source, partner, team = facts.source, None, None
         else:
-            row.update(source=rep.source, partner=rep.partner, team=rep.team)
-        out.append(row)
+            source, partner, team = rep.source, rep.partner, rep.team
+        out.append((facts.case, facts.county, code, day, day.replace(day=1), facts.kind, minutes,
+                    work, town, facts.region, facts.grid, facts.category, facts.group,
+                    facts.department, source, partner, team, cell))  # fmt: skip
     return out

@@ -14,7 +14,9 @@ from openpyxl import Workbook
 from gridbee.cases.models import CaseEvent
 from gridbee.rewards.spreadsheets import csv_text
 
-CHUNK = 2000
+from .contributions import raw
+
+CHUNK = 5000
 STEPS = ("accept", "reject", "dispatch", "sign", "arrive", "handle", "verify_pass", "rate")
 HEAD = [
     "id", "kind", "status", "urgency", "category_code", "category", "group", "county_code",
@@ -38,19 +40,50 @@ PARTNER_SOURCE = "app"
 
 
 def _iso(moment) -> str:
-    return moment.isoformat(timespec="seconds") if moment else ""
+    """ISO 8601 in UTC, to the second (SQLite's raw datetimes are naive UTC)."""
+    if moment is None:
+        return ""
+    text = moment.isoformat(timespec="seconds")
+    return text if moment.tzinfo else text + "+00:00"
 
 
-def _chunks(cases: QuerySet) -> Iterator[list[dict]]:
+def _text(value) -> str:
+    """A text a person typed (a category's or department's name...): never a formula."""
+    return csv_text(value) if value else ""
+
+
+def _chunks(cases: QuerySet) -> Iterator[list[tuple]]:
+    """The cases' FIELDS as plain tuples, CHUNK at a time by id (no ORM objects, no
+    converters: a row costs microseconds)."""
     last = None
-    base = cases.order_by("pk").values(*FIELDS)
+    base = cases.order_by("pk").values_list(*FIELDS)
     while True:
         page = base.filter(pk__gt=last) if last is not None else base
-        chunk = list(page[:CHUNK])
+        chunk = list(raw(page[:CHUNK]))
         if not chunk:
             return
         yield chunk
-        last = chunk[-1]["pk"]
+        last = chunk[-1][0]
+
+
+def _steps(ids: list[int]) -> dict[int, dict]:
+    """Per case: the first moment of each kind of step (the last handling, rating and
+    closing), whether the last handling was on time, whether it was extended, its last step."""
+    steps: dict[int, dict] = {i: {} for i in ids}
+    events = CaseEvent.objects.filter(case_id__in=ids).order_by("at", "id")
+    for case_id, kind, at, on_time in raw(events.values_list("case_id", "kind", "at", "on_time")):
+        seen = steps[case_id]
+        if kind == "handle":
+            seen["handled_on_time"] = on_time
+        elif kind == "approve_extension":
+            seen["extended"] = True
+        if kind in LAST or kind not in seen:
+            seen[kind] = at
+        seen["@last"] = at  # in time order: the latest step
+    return steps
+
+
+LAST = ("handle", "rate", "verify_pass")
 
 
 def rows(cases: QuerySet) -> Iterator[list]:
@@ -58,39 +91,25 @@ def rows(cases: QuerySet) -> Iterator[list]:
     from gridbee.stats.engine import town_of
 
     for chunk in _chunks(cases):
-        ids = [c["pk"] for c in chunk]
-        steps: dict[int, dict] = {i: {} for i in ids}
-        events = CaseEvent.objects.filter(case_id__in=ids).order_by("at", "id")
-        for case_id, kind, at, on_time in events.values_list("case_id", "kind", "at", "on_time"):
-            seen = steps[case_id]
-            if kind == "handle":
-                seen["handled_on_time"] = on_time
-            if kind == "approve_extension":
-                seen["extended"] = True
-            seen.setdefault(kind, at)
-            if kind in ("handle", "rate", "verify_pass"):
-                seen[kind] = at  # the last handling, rating, closing
-        for c in chunk:
-            seen = steps[c["pk"]]
-            lat, lon = c["lat"], c["lon"]
-            if lat is not None and c["first_report__source"] == PARTNER_SOURCE:
+        steps = _steps([c[0] for c in chunk])
+        for (pk, kind, status, urgency, cat_code, cat_name, group, county, region, grid,
+             dep_code, dep_name, source, lat, lon, opened, closed, rating, reports, reworks,
+             escalations) in chunk:  # fmt: skip
+            seen = steps[pk]
+            if lat is not None and source == PARTNER_SOURCE:
                 lat, lon = round(lat, 3), round(lon, 3)
-            last_step = max((v for v in seen.values() if hasattr(v, "isoformat")), default=None)
             on_time = seen.get("handled_on_time")
+            cat_code, cat_name, opened_iso = _text(cat_code), _text(cat_name), _iso(opened)
             yield [
-                c["pk"], c["kind"], c["status"], c["urgency"], c["category__code"] or "",
-                c["category__name"] or "", c["category__group"] or "", c["county_id"],
-                town_of(c["region_id"]), c["region_id"], c["grid__code"] or "",
-                c["department__code"] or "", c["department__name"] or "",
-                c["first_report__source"] or "", "" if lat is None else lat,
-                "" if lon is None else lon, _iso(c["opened_at"]),
-                *(_iso(seen.get(s)) for s in STEPS),
-                _iso(c["closed_at"]), c["rating"], c["report_count"],
-                c["pk"], c["category__code"] or "", c["category__name"] or "",
-                "closed" if c["closed_at"] else "open", _iso(c["opened_at"]),
-                _iso(last_step or c["opened_at"]),
-                "" if on_time is None else int(on_time), int(c["rework_count"] > 0),
-                int(bool(seen.get("extended"))), int(c["escalation_count"] > 0),
+                pk, kind, status, urgency, cat_code, cat_name, _text(group), county,
+                town_of(region), region, _text(grid), _text(dep_code), _text(dep_name),
+                _text(source), "" if lat is None else lat, "" if lon is None else lon,
+                opened_iso, *(_iso(seen.get(s)) for s in STEPS), _iso(closed),
+                _text(rating), reports, pk, cat_code, cat_name,
+                "closed" if closed else "open", opened_iso,
+                _iso(seen.get("@last") or opened),
+                "" if on_time is None else int(on_time), int(reworks > 0),
+                int(bool(seen.get("extended"))), int(escalations > 0),
             ]  # fmt: skip
 
 
@@ -106,8 +125,8 @@ def csv_stream(cases: QuerySet) -> Iterator[bytes]:
     yield "\ufeff".encode()
     yield writer.writerow(HEAD).encode()
     batch = []
-    for row in rows(cases):
-        batch.append(writer.writerow([csv_text(v) if isinstance(v, str) else v for v in row]))
+    for row in rows(cases):  # the texts people typed are made safe in rows()
+        batch.append(writer.writerow(row))
         if len(batch) >= 500:
             yield "".join(batch).encode()
             batch = []
@@ -121,9 +140,8 @@ def xlsx_file(cases: QuerySet):
     book = Workbook(write_only=True)
     sheet = book.create_sheet("cases")
     sheet.append(HEAD)
-    for row in rows(cases):
-        # A string that starts like a formula would be stored as one: kept as text instead.
-        sheet.append([csv_text(v) if isinstance(v, str) else v for v in row])
+    for row in rows(cases):  # a text that starts like a formula is kept as text (rows())
+        sheet.append(row)
     out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - the response closes it
     book.save(out)
     out.seek(0)

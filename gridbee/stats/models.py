@@ -136,7 +136,8 @@ class CaseMeasure(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["county", "measure", "day"], name="case_measure_lookup"),
+            # With the case: a drill-down's list of cases is read from the index alone.
+            models.Index(fields=["county", "measure", "day", "case"], name="case_measure_lookup"),
             models.Index(fields=["case"], name="case_measure_case"),
         ]
 
@@ -150,6 +151,7 @@ class CaseMeasure(models.Model):
 DAILY_DIMENSIONS = ("", "town", "category", "group", "department", "source", "team")
 MONTHLY_DIMENSIONS = ("region", "grid", "cell", "partner")
 DIMENSIONS = DAILY_DIMENSIONS + MONTHLY_DIMENSIONS
+TEXT_DIMS = ("town", "region", "group", "source")  # the others' keys are ids
 
 
 class DailyStat(models.Model):

@@ -23,6 +23,7 @@ from gridbee.people.queries import EVERYWHERE, partner_of, region_scope
 from .errors import StatsError
 from .models import (
     MONTHLY_DIMENSIONS,
+    TEXT_DIMS,
     CaseMeasure,
     CountySettings,
     DailyStat,
@@ -32,7 +33,6 @@ from .models import (
 )
 from .periods import Period
 
-TEXT_DIMS = ("town", "region", "group", "source")
 LEAGUES = ("department", "town", "region", "grid", "category", "team")
 PARTNER_DIMS = ("partner", "team")
 
@@ -202,18 +202,16 @@ def sums(scope: Scope, dim: str, measures: set[str], period: Period) -> Sums:
 
     one_dim = scope.dim == "" or scope.dim == dim or (dim == "" and scope.dim)
     summed_dim = dim or scope.dim
-    rest = Q(day__range=(period.start, period.end))
+    rest = [Q(day__range=(period.start, period.end))]  # what is read from the contributions
     if one_dim:
         rows = DailyStat.objects.filter(county=scope.county, dim=summed_dim, measure__in=measures)
         if summed_dim in MONTHLY_DIMENSIONS:
             months = _months(period, live)
             rows = rows.filter(day__in=months)
-            for month in months:
-                following = (month + datetime.timedelta(days=32)).replace(day=1)
-                rest &= ~Q(day__gte=month, day__lt=following)
+            rest = [Q(day__range=span) for span in _gaps(period, months)]
         else:
             rows = rows.filter(day__range=(period.start, period.end)).exclude(day__in=live)
-            rest = Q(day__in=live)
+            rest = [Q(day__in=live)] if live else []
         if scope.dim:
             rows = rows.filter(key__in=scope.keys)
         rows = rows.values("key", "measure", "kind").annotate(
@@ -221,19 +219,31 @@ def sums(scope: Scope, dim: str, measures: set[str], period: Period) -> Sums:
         )
         for r in rows.order_by():
             add(r["key"] if dim else "", r["measure"], r["kind"], r["n"], r["m"], r["w"])
-        if summed_dim not in MONTHLY_DIMENSIONS and not live:
-            return out
-    base = CaseMeasure.objects.filter(rest, county=scope.county, measure__in=measures)
-    if scope.dim:
-        base = base.filter(**{f"{scope.dim}__in": scope.keys})
     fields = ["measure", "kind", *([dim] if dim else [])]
-    rows = base.values(*fields).annotate(n=Count("id"), m=Sum("minutes"), w=Sum("work_minutes"))
-    for r in rows.order_by():
-        key = r[dim] if dim else ""
-        if dim and key in (None, ""):
-            continue
-        add(str(key), r["measure"], r["kind"], r["n"], r["m"], r["w"])
+    # One simple span of days per query: the contributions' index answers each directly.
+    for days in rest:
+        base = CaseMeasure.objects.filter(days, county=scope.county, measure__in=measures)
+        if scope.dim:
+            base = base.filter(**{f"{scope.dim}__in": scope.keys})
+        rows = base.values(*fields).annotate(n=Count("id"), m=Sum("minutes"), w=Sum("work_minutes"))
+        for r in rows.order_by():
+            key = r[dim] if dim else ""
+            if dim and key in (None, ""):
+                continue
+            add(str(key), r["measure"], r["kind"], r["n"], r["m"], r["w"])
     return out
+
+
+def _gaps(period: Period, months: list[datetime.date]) -> list[tuple]:
+    """The spans of the period outside these whole months."""
+    spans, day = [], period.start
+    for month in sorted(months):
+        if day < month:
+            spans.append((day, month - datetime.timedelta(days=1)))
+        day = max(day, (month + datetime.timedelta(days=32)).replace(day=1))
+    if day <= period.end:
+        spans.append((day, period.end))
+    return spans
 
 
 def value(ind: Indicator, figures: dict, held_switch: bool):
@@ -355,18 +365,15 @@ def drill(user, scope: Scope, ind: Indicator, part: str, period: Period, dim: st
     rows = CaseMeasure.objects.filter(
         county=scope.county, measure=measure.code, day__range=(period.start, period.end)
     )
-    if ind.kind:
-        rows = rows.filter(kind=ind.kind)
     if scope.dim:
         rows = rows.filter(**{f"{scope.dim}__in": scope.keys})
     if dim and key:
         if dim not in TEXT_DIMS and not key.isdigit():
             raise DomainError(StatsError.UNKNOWN_DIMENSION)
         rows = rows.filter(**{dim: key})
-    ids = rows.values("case_id")
-    return (
-        cases_for(user)
-        .filter(pk__in=ids)
-        .select_related("category", "grid", "region", "department")
-        .order_by("-opened_at", "-id")
-    )
+    cases = cases_for(user).filter(pk__in=rows.values("case_id"))
+    if ind.kind:  # a contribution's kind is its case's: asked of the case, the index suffices
+        cases = cases.filter(kind=ind.kind)
+    # Newest first by id (the order of opening): the first page is the first 30 cases found
+    # walking back, where ordering by the moment would sort every case behind the number.
+    return cases.select_related("category", "grid", "region", "department").order_by("-id")

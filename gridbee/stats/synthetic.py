@@ -10,7 +10,7 @@ from gridbee.cases.choices import CaseStatus as S
 from gridbee.cases.choices import Urgency
 from gridbee.cases.models import Case, CaseEvent
 
-from .aggregates import insert_rows
+from .contributions import insert_rows
 
 # What each step moves the case to (the photo reports' table, kinds.REPORT_STEPS).
 TARGET = {

@@ -1,0 +1,230 @@
+"""The full rebuild, fast: cases by id range, each range's contributions made (by worker
+processes when there are many cases) and written as they come, the daily and monthly sums
+added up in memory on the way (one pass instead of a sort of every contribution per
+dimension), and the indexes built once at the end. It writes exactly the rows the worker's
+refigure and sum_days would: test_rebuild.py holds them to it."""
+
+import contextlib
+import multiprocessing
+import os
+import queue
+from collections import Counter
+from collections.abc import Iterator
+from itertools import repeat
+
+from django.db import connection, transaction
+
+from . import contributions, engine
+from .models import (
+    DAILY_DIMENSIONS,
+    MONTHLY_DIMENSIONS,
+    CaseMeasure,
+    DailyStat,
+    DirtyDay,
+)
+
+# Below this many cases, forking costs more than it saves (and tests run in a transaction that
+# other processes cannot see).
+PARALLEL_FROM = 50_000
+WORKERS = max(1, min(2, os.cpu_count() or 1))
+
+# (dimension, its column in a contribution or None for the county total, whether by month)
+_DIMS = [(dim, engine.COLUMNS.index(dim) if dim else None, False) for dim in DAILY_DIMENSIONS]
+_DIMS += [(dim, engine.COLUMNS.index(dim), True) for dim in MONTHLY_DIMENSIONS]
+COUNTY, MEASURE, DAY, MONTH, KIND, MINUTES, WORK = range(1, 8)  # places in engine.COLUMNS
+DAILY_COLUMNS = ("county", "day", "kind", "measure", "dim", "key", "n", "minutes",
+                 "work_minutes")  # fmt: skip
+
+
+class Sums:
+    """Daily rows summed in memory: counted by Counter over zipped columns (C loops: a
+    million cases' contributions by eleven dimensions in seconds), durations apart (only the
+    few measures with a value have any). Keys: (county, day or month, kind, measure, dim, raw
+    key)."""
+
+    def __init__(self):
+        self.n = Counter()
+        self.minutes = {}
+
+    def add(self, rows: list[tuple]) -> None:
+        if not rows:
+            return
+        cols = list(zip(*rows, strict=True))
+        for dim, i, monthly in _DIMS:
+            keys = repeat("") if i is None else cols[i]
+            when = cols[MONTH if monthly else DAY]
+            self.n.update(zip(cols[COUNTY], when, cols[KIND], cols[MEASURE], repeat(dim), keys))
+        timed = [row for row in rows if row[MINUTES] or row[WORK]]
+        for dim, i, monthly in _DIMS:
+            for row in timed:
+                at = (row[COUNTY], row[MONTH if monthly else DAY], row[KIND], row[MEASURE], dim,
+                      "" if i is None else row[i])  # fmt: skip
+                cell = self.minutes.setdefault(at, [0, 0])
+                cell[0] += row[MINUTES]
+                cell[1] += row[WORK]
+
+    def merge(self, other: "Sums") -> None:
+        self.n.update(other.n)
+        for at, (minutes, work) in other.minutes.items():
+            cell = self.minutes.setdefault(at, [0, 0])
+            cell[0] += minutes
+            cell[1] += work
+
+    def rows(self, counties: set[str] | None) -> Iterator[tuple]:
+        """DailyStat rows as sum_days groups them: a dimension's empty keys (NULL, or '' in a
+        text column) count in no row of it; keys as text."""
+        for at, n in self.n.items():
+            county, day, kind, measure, dim, key = at
+            if key is None or (key == "" and dim) or (counties and county not in counties):
+                continue
+            minutes, work = self.minutes.get(at, (0, 0))
+            yield county, day, kind, measure, dim, str(key), n, minutes, work
+
+
+def clear() -> None:
+    """No figures at all: TRUNCATE on PostgreSQL (a DELETE of millions of rows takes minutes)."""
+    models = (CaseMeasure, DailyStat, DirtyDay)
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {tables}")
+    else:  # SQLite truncates on a DELETE without WHERE; PostgreSQL in a transaction
+        for model in models:  # truncates no table with pending checks
+            model.objects.all()._raw_delete(connection.alias)
+
+
+@contextlib.contextmanager
+def without_indexes(*models):
+    """Indexes dropped while the rows go in, built again after: one sort instead of millions
+    of B-tree inserts."""
+    if connection.in_atomic_block:  # PostgreSQL builds no index over rows with pending checks
+        yield
+        return
+    indexes = [(model, index) for model in models for index in model._meta.indexes]
+    with connection.cursor() as cursor:
+        for _, index in indexes:
+            cursor.execute(f"DROP INDEX IF EXISTS {connection.ops.quote_name(index.name)}")
+    try:
+        yield
+    finally:  # a new cursor: the connection may have been closed for worker processes
+        editor = connection.schema_editor()
+        _roomy()
+        with connection.cursor() as cursor:
+            for model, index in indexes:
+                cursor.execute(str(index.create_sql(model, editor)))
+
+
+def _roomy() -> None:
+    """SQLite: a page cache of 256 MB for this connection (2 MB by default), so building an
+    index over millions of rows sorts in memory."""
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -262144")
+            cursor.execute("PRAGMA temp_store = MEMORY")
+
+
+def _analyze(*models) -> None:
+    """Fresh planner statistics after a bulk load (and on PostgreSQL the visibility map, so
+    a drill-down's index-only scan reads no table rows); outside a transaction only."""
+    if connection.in_atomic_block:
+        return
+    tables = [connection.ops.quote_name(m._meta.db_table) for m in models]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"VACUUM ANALYZE {', '.join(tables)}")
+        else:
+            cursor.execute("PRAGMA analysis_limit = 1000")
+            for table in tables:
+                cursor.execute(f"ANALYZE {table}")
+
+
+def _ranges(first: int, last: int, size: int) -> list[tuple[int, int]]:
+    return [(lo, min(lo + size - 1, last)) for lo in range(first, last + 1, size)]
+
+
+def _work(ranges, measures, out) -> None:
+    """A worker process: each range's contributions to the parent, which writes them; its
+    sums at the end."""
+    try:
+        sums = Sums()
+        for first, last in ranges:
+            rows = contributions.of_cases((first, last), measures)
+            sums.add(rows)
+            out.put(("rows", rows))
+        out.put(("sums", sums))
+    except BaseException as error:  # the parent stops rather than wait
+        out.put(("error", repr(error)))
+    finally:
+        connection.close()
+
+
+def _produce(ranges, measures, cases: int):
+    """Yield ("rows", rows) per range and finally ("sums", sums): in this process, or from
+    worker processes forked with the database connection closed (never shared)."""
+    if cases < PARALLEL_FROM or WORKERS < 2 or connection.in_atomic_block:
+        sums = Sums()
+        for first, last in ranges:
+            rows = contributions.of_cases((first, last), measures)
+            sums.add(rows)
+            yield "rows", rows
+        yield "sums", sums
+        return
+    connection.close()
+    if getattr(connection, "pool", None):  # pooled connections would be shared too
+        connection.close_pool()
+    context = multiprocessing.get_context("fork")
+    out = context.Queue(maxsize=4 * WORKERS)
+    workers = [context.Process(target=_work, args=(ranges[i::WORKERS], measures, out))
+               for i in range(WORKERS)]  # fmt: skip
+    for worker in workers:
+        worker.start()
+    sums, done = Sums(), 0
+    try:
+        while done < len(workers):
+            try:
+                what, payload = out.get(timeout=30)
+            except queue.Empty:
+                if any(w.exitcode not in (None, 0) for w in workers):
+                    raise RuntimeError("a rebuild worker died") from None
+                continue
+            if what == "error":
+                raise RuntimeError(f"a rebuild worker failed: {payload}")
+            if what == "rows":
+                yield what, payload
+            else:
+                sums.merge(payload)
+                done += 1
+        yield "sums", sums
+    finally:
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
+
+
+def run(first: int, last: int, cases: int, measures, counties: set[str] | None,
+        batch: int, progress=None) -> tuple[int, int]:  # fmt: skip
+    """Write every contribution and daily row of the cases with ids first..last (the tables
+    empty); returns (contributions, daily rows)."""
+    ranges = _ranges(first, last, batch)
+    written, done, daily = 0, 0, 0
+    with without_indexes(CaseMeasure, DailyStat):
+        for what, payload in _produce(ranges, measures, cases):
+            if what == "rows":
+                _roomy()
+                with transaction.atomic():
+                    contributions.write(payload)
+                written += len(payload)
+                done += 1
+                if progress:
+                    progress(min(cases, done * batch))
+                continue
+            rows = list(payload.rows(counties))
+            with transaction.atomic():
+                for start in range(0, len(rows), 50_000):
+                    contributions.write_tuples(
+                        DailyStat, DAILY_COLUMNS, rows[start : start + 50_000]
+                    )
+            daily = len(rows)
+    _analyze(CaseMeasure, DailyStat)
+    return written, daily
