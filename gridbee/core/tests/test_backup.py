@@ -6,14 +6,11 @@ import hashlib
 import io
 import json
 import os
-import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
 import tarfile
 import textwrap
-import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -24,6 +21,7 @@ from django.db import connection
 
 from gridbee.cases.models import Report
 from gridbee.core.backup import create_backup
+from gridbee.core.tests.s3 import s3_endpoint  # noqa: F401 (a fixture)
 from gridbee.geo.tests import layers
 from gridbee.people.tests import county as county_module
 from gridbee.reports.actions import Sender, ensure_default_categories, submit_report
@@ -227,42 +225,6 @@ def test_a_backup_restores_only_into_the_same_kind_of_database(tmp_path):
 # -- photos in S3 object storage --------------------------------------------------------------
 
 
-def _moto_server() -> str | None:
-    """The S3 API server the rig runs (moto's), from the rig's tools or the PATH."""
-    from gridbee.site.rig import S3_TOOLS
-
-    rig_tools = S3_TOOLS / "bin" / "moto_server"
-    return str(rig_tools) if rig_tools.exists() else shutil.which("moto_server")
-
-
-@pytest.fixture
-def s3_endpoint(tmp_path):
-    server = _moto_server()
-    if server is None:
-        pytest.skip("no S3 API server (`gridbee rig up` installs moto[server])")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = open(tmp_path / "s3.log", "wb")  # noqa: SIM115 (closed below)
-    process = subprocess.Popen(
-        [server, "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=subprocess.STDOUT
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, (tmp_path / "s3.log").read_text()
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(10)
-        log.close()
-
-
 def _s3_options(endpoint: str, bucket: str) -> dict:
     return {
         "bucket_name": bucket,
@@ -295,7 +257,10 @@ def _s3_client(endpoint: str) -> dict:
 
 
 def test_photos_in_object_storage_are_backed_up_and_restored(
-    settings, tmp_path, target, s3_endpoint
+    settings,
+    tmp_path,
+    target,
+    s3_endpoint,  # noqa: F811
 ):
     import boto3
 
