@@ -51,7 +51,7 @@ def refigure(case_ids: Iterable[int], measures: list[engine.Spec] | None = None)
             old.delete()
             new = contributions.of_cases(chunk, measures)
             contributions.write(new)
-            days |= {(row[1], row[engine.DAY]) for row in new}
+            days |= {(row[engine.COUNTY], row[engine.DAY]) for row in new}
             mark_dirty(days)
             written += len(new)
     return written

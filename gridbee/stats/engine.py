@@ -173,7 +173,10 @@ def contributions(facts: Facts, events: list[Ev], reports: list[Rep], measures: 
 COLUMNS = ("case_id", "county", "measure", "day", "month", "kind", "minutes", "work_minutes",
            "town", "region", "grid", "category", "group", "department", "source", "partner",
            "team", "cell")  # fmt: skip
-DAY = COLUMNS.index("day")
+COUNTY, MEASURE, DAY, MONTH, KIND, MINUTES, WORK = (
+    COLUMNS.index(name)
+    for name in ("county", "measure", "day", "month", "kind", "minutes", "work_minutes")
+)
 
 
 def rows(facts: Facts, events: list[Ev], reports: list[Rep], measures: list[Spec]) -> list[tuple]:

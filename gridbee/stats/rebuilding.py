@@ -15,6 +15,7 @@ from itertools import repeat
 from django.db import connection, transaction
 
 from . import contributions, engine
+from .engine import COUNTY, DAY, KIND, MEASURE, MINUTES, MONTH, WORK  # places in a row
 from .models import (
     DAILY_DIMENSIONS,
     MONTHLY_DIMENSIONS,
@@ -31,7 +32,6 @@ WORKERS = max(1, min(2, os.cpu_count() or 1))
 # (dimension, its column in a contribution or None for the county total, whether by month)
 _DIMS = [(dim, engine.COLUMNS.index(dim) if dim else None, False) for dim in DAILY_DIMENSIONS]
 _DIMS += [(dim, engine.COLUMNS.index(dim), True) for dim in MONTHLY_DIMENSIONS]
-COUNTY, MEASURE, DAY, MONTH, KIND, MINUTES, WORK = range(1, 8)  # places in engine.COLUMNS
 DAILY_COLUMNS = ("county", "day", "kind", "measure", "dim", "key", "n", "minutes",
                  "work_minutes")  # fmt: skip
 
