@@ -32,6 +32,20 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 PHONE_VIEWPORT = {"width": 390, "height": 844}
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """With a streaming replica configured (the province rig), the heavy reads of a server
+    thread go there (core/routers.py): every test may use it, as a mirror of its database."""
+    from django.conf import settings
+
+    if "replica" not in settings.DATABASES:
+        return
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        kwargs = {**(marker.kwargs if marker else {}), "databases": ["default", "replica"]}
+        item.add_marker(pytest.mark.django_db(*(marker.args if marker else ()), **kwargs),
+                        append=False)  # fmt: skip
+
+
 def is_local_url(url: str) -> bool:
     """True for URLs that stay on this machine (or never touch the network: data:, blob:)."""
     parts = urlsplit(url)
