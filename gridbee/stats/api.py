@@ -4,7 +4,6 @@ call a query and present."""
 
 import math
 
-from django.core.paginator import Paginator
 from django.utils import timezone
 from ninja import Query, Router
 
@@ -96,8 +95,8 @@ def cases(
     period, for one key of a dimension; only cases the caller may see."""
     scope = queries.scope_for(request.user, county)
     ind = queries.indicator(indicator)
-    found = queries.drill(request.user, scope, ind, part, _period(period), dim, key)
-    pages = Paginator(found, PAGE_SIZE, allow_empty_first_page=True)
+    pages = queries.drill_pages(request.user, scope, ind, part, _period(period), dim, key,
+                                PAGE_SIZE)  # fmt: skip
     current = pages.get_page(page)
     return {
         "count": pages.count,

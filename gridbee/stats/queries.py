@@ -7,9 +7,11 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from gridbee.cases import kinds
 from gridbee.cases.models import Category
 from gridbee.cases.queries import cases_for
 from gridbee.core.authz import Perm, has_perm
@@ -29,6 +31,7 @@ from .models import (
     DailyStat,
     DirtyDay,
     Indicator,
+    Per,
     Unit,
 )
 from .periods import Period
@@ -169,7 +172,7 @@ def _live_days(county: str, start: datetime.date, end: datetime.date) -> list[da
     return sorted(days)
 
 
-Sums = dict  # key -> {(measure, kind): [n, minutes, work minutes]}
+Sums = dict  # key -> {measure: {kind: [n, minutes, work minutes]}}
 
 
 def _months(period: Period, live: list[datetime.date]) -> list[datetime.date]:
@@ -191,11 +194,11 @@ def sums(scope: Scope, dim: str, measures: set[str], period: Period) -> Sums:
     scope: from the summed rows where one dimension answers (by day, or by whole month for the
     fine dimensions), and from the contributions for the rest (today, days not summed again
     yet, a month's edges, two dimensions at once)."""
-    out: Sums = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
+    out: Sums = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: [0, 0, 0])))
     live = _live_days(scope.county, period.start, period.end)
 
     def add(key, measure, kind, n, m, w):
-        cell = out[key][(measure, kind)]
+        cell = out[key][measure][kind]
         cell[0] += n
         cell[1] += m or 0
         cell[2] += w or 0
@@ -251,8 +254,8 @@ def value(ind: Indicator, figures: dict, held_switch: bool):
 
     def get(measure) -> list[int]:
         total = [0, 0, 0]
-        for (code, kind), cell in figures.items():
-            if code == measure.code and (not ind.kind or kind == ind.kind):
+        for kind, cell in figures.get(measure.code, {}).items():
+            if not ind.kind or kind == ind.kind:
                 total = [a + b for a, b in zip(total, cell, strict=True)]
         return total
 
@@ -353,6 +356,10 @@ def heat(scope: Scope, measure: str, period: Period) -> list[dict]:
 DRILL_DIMS = ("", *LEAGUES, "cell", "source", "group")
 
 
+def _drilled(ind: Indicator, part: str):
+    return ind.denominator if part == "denominator" and ind.denominator_id else ind.numerator
+
+
 def drill(user, scope: Scope, ind: Indicator, part: str, period: Period, dim: str = "",
           key: str = ""):  # fmt: skip
     """The cases behind a number: the indicator's numerator (or denominator) over the period,
@@ -361,7 +368,7 @@ def drill(user, scope: Scope, ind: Indicator, part: str, period: Period, dim: st
         raise DomainError(
             CommonError.FORBIDDEN if not scope.drill else StatsError.UNKNOWN_DIMENSION
         )
-    measure = ind.denominator if part == "denominator" and ind.denominator_id else ind.numerator
+    measure = _drilled(ind, part)
     rows = CaseMeasure.objects.filter(
         county=scope.county, measure=measure.code, day__range=(period.start, period.end)
     )
@@ -377,3 +384,30 @@ def drill(user, scope: Scope, ind: Indicator, part: str, period: Period, dim: st
     # Newest first by id (the order of opening): the first page is the first 30 cases found
     # walking back, where ordering by the moment would sort every case behind the number.
     return cases.select_related("category", "grid", "region", "department").order_by("-id")
+
+
+class _Counted(Paginator):
+    """Pages of a list whose length is known already."""
+
+    def __init__(self, object_list, per_page, count: int):
+        super().__init__(object_list, per_page, allow_empty_first_page=True)
+        self.__dict__["count"] = count
+
+
+def drill_pages(user, scope: Scope, ind: Indicator, part: str, period: Period, dim: str = "",
+                key: str = "", per_page: int = 30) -> Paginator:  # fmt: skip
+    """drill() in pages. Where the sums count exactly the cases it lists (a measure counted
+    once per case, for a caller who sees every case of the county), their total is the
+    number of cases: counting the list would walk every case behind a year's number."""
+    found = drill(user, scope, ind, part, period, dim, key)
+    measure = _drilled(ind, part)
+    if scope.dim or measure.per != Per.CASE or not has_perm(user, Perm.CASES_VIEW):
+        return Paginator(found, per_page, allow_empty_first_page=True)
+    narrowed = Scope(scope.county, dim, (key,)) if dim and key else scope
+    hidden = set(kinds.scoped_kinds())  # cases_for() leaves them out of the list
+    cells = sums(narrowed, "", {measure.code}, period).get("", {}).get(measure.code, {})
+    count = sum(
+        cell[0] for kind, cell in cells.items()
+        if kind not in hidden and (not ind.kind or kind == ind.kind)
+    )  # fmt: skip
+    return _Counted(found, per_page, count)

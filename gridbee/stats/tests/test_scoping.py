@@ -144,3 +144,31 @@ def test_bad_questions_get_clear_errors(client, history):
         assert answer.status_code == 400, params
         assert answer.json()["code"] == code
     assert client.get("/api/stats/trend/nothing").json()["code"] == "stats.unknown_indicator"
+
+
+def test_a_drill_downs_count_from_the_sums_is_the_length_of_its_list(history):
+    """For callers who see the whole county the count comes from the sums (a year's list
+    is not counted case by case); it must be the list's own length, claims left out as the
+    list leaves them out, for every number of the overview and of the league tables."""
+    from django.utils import timezone
+
+    from gridbee.cases.choices import CaseKind
+    from gridbee.geo.tests import layers
+    from gridbee.stats import aggregates, periods, queries, synthetic
+
+    from .history import at, closed
+
+    claim = closed(history, at("2026-03-05"))
+    claim.kind = CaseKind.CLAIM
+    synthetic.write([claim])
+    aggregates.rebuild()
+    period = periods.parse(MARCH, timezone.localdate())
+    for user in (history.reviewer, history.admin):
+        scope = queries.scope_for(user, layers.COUNTY)
+        for ind in queries.indicators(scope) + queries.indicators(scope, league=True):
+            for part in ("numerator", "denominator"):
+                for dim, key in (("", ""), ("department", str(history.water.pk)),
+                                 ("grid", str(history.g1.pk)), ("category", "0")):  # fmt: skip
+                    listed = queries.drill(user, scope, ind, part, period, dim, key).count()
+                    pages = queries.drill_pages(user, scope, ind, part, period, dim, key)
+                    assert pages.count == listed, (user, ind.code, part, dim)

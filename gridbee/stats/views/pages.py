@@ -1,7 +1,6 @@
 """The dashboard pages (统计): the overview, league tables, the cases behind a number, the heat
 map and the command centre's large screen (大屏). Thin: scope, query, render."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -77,10 +76,10 @@ def drill(request):
         ind = queries.indicator(request.GET.get("indicator", ""))
         part = "denominator" if request.GET.get("part") == "denominator" else "numerator"
         dim, key = request.GET.get("dim", ""), request.GET.get("key", "")
-        found = queries.drill(request.user, scope, ind, part, period, dim, key)
+        pages = queries.drill_pages(request.user, scope, ind, part, period, dim, key, PAGE_SIZE)
     except DomainError as refused:
         return refusal(request, refused)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = pages.get_page(request.GET.get("page"))
     measure = ind.denominator if part == "denominator" and ind.denominator_id else ind.numerator
     keep = request.GET.copy()
     keep.pop("page", None)
