@@ -7,6 +7,8 @@ from urllib.parse import quote
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gridbee.cases.choices import CategoryGroup, ReportSource
+
 from . import periods, queries
 from .models import Indicator, Unit
 from .periods import Period
@@ -60,6 +62,35 @@ def overview(scope: Scope, period: Period) -> dict:
         })  # fmt: skip
     return {"county": scope.county, "period": period, "previous": mom_p, "last_year": yoy_p,
             "rows": rows}  # fmt: skip
+
+
+SPLITS = {
+    "group": (_("Events and components"), CategoryGroup),  # 事件 / 部件
+    "source": (_("By source"), ReportSource),
+}
+
+
+def splits(scope: Scope, period: Period) -> list[dict]:
+    """The overview's indicators by 事件/部件 and by source, as digital urban management
+    reports them, each number drilling down to its cases. For a county-wide scope, where
+    the daily rows answer; a narrower one reads its part in its league tables."""
+    if scope.dim or scope.partner_only:
+        return []
+    inds = queries.indicators(scope)
+    out = []
+    for dim, (label, choices) in SPLITS.items():
+        values = queries.by_key(scope, dim, inds, period)
+        columns = [(key, name) for key, name in choices.choices if key in values]
+        rows = [
+            {"name": ind.name, "cells": [
+                {"value": values[key][ind.code], "unit": ind.unit,
+                 "drill": drill_query(ind, period, dim=dim, key=key)}
+                for key, _name in columns
+            ]}
+            for ind in inds
+        ]  # fmt: skip
+        out.append({"dim": dim, "label": label, "columns": columns, "rows": rows})
+    return out
 
 
 def league_table(scope: Scope, dim: str, period: Period, sort_by: str = "") -> dict:

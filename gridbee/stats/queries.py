@@ -12,6 +12,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from gridbee.cases import kinds
+from gridbee.cases.choices import CategoryGroup, ReportSource
 from gridbee.cases.models import Category
 from gridbee.cases.queries import cases_for
 from gridbee.core.authz import Perm, has_perm
@@ -278,19 +279,22 @@ def figures(scope: Scope, inds: list[Indicator], period: Period) -> dict[str, ob
     return {ind.code: value(ind, total, switch) for ind in inds}
 
 
+def by_key(scope: Scope, dim: str, inds: list[Indicator], period: Period) -> dict[str, dict]:
+    """{key of `dim`: {indicator code: value}} over the period, within the scope."""
+    switch = held_leaves_denominator(scope.county)
+    return {
+        key: {ind.code: value(ind, cells, switch) for ind in inds}
+        for key, cells in sums(scope, dim, _measures(inds), period).items()
+    }
+
+
 def league(scope: Scope, dim: str, inds: list[Indicator], period: Period) -> list[dict]:
     """One row per key of `dim` with each indicator's value, named."""
     if dim not in scope.leagues:
         raise DomainError(StatsError.UNKNOWN_DIMENSION)
-    by_key = sums(scope if dim != "department" else Scope(scope.county), dim, _measures(inds),
-                  period)  # fmt: skip
-    switch = held_leaves_denominator(scope.county)
-    names = key_names(dim, list(by_key))
-    return [
-        {"key": key, "name": names.get(key, key),
-         "values": {ind.code: value(ind, cells, switch) for ind in inds}}
-        for key, cells in by_key.items()
-    ]  # fmt: skip
+    values = by_key(scope if dim != "department" else Scope(scope.county), dim, inds, period)
+    names = key_names(dim, list(values))
+    return [{"key": key, "name": names.get(key, key), "values": v} for key, v in values.items()]
 
 
 def ranked(rows: list[dict], ind: Indicator) -> tuple[list[dict], list[dict]]:
@@ -317,7 +321,12 @@ def key_names(dim: str, keys: list[str]) -> dict[str, str]:
     if dim == "grid":
         rows = Grid.objects.filter(pk__in=ints).values_list("pk", "code", "name")
         return {str(pk): f"{name} ({code})" for pk, code, name in rows}
+    if dim in LABELLED:
+        return {key: str(name) for key, name in LABELLED[dim].choices if key in keys}
     return {}
+
+
+LABELLED = {"group": CategoryGroup, "source": ReportSource}
 
 
 def trend(scope: Scope, ind: Indicator, period: Period) -> list[tuple[str, object]]:
@@ -345,7 +354,7 @@ def heat(scope: Scope, measure: str, period: Period) -> list[dict]:
     cells = sums(scope, "cell", {measure}, period)
     out = []
     for key, figures in cells.items():
-        n = sum(cell[0] for (code, _), cell in figures.items() if code == measure)
+        n = sum(cell[0] for cell in figures.get(measure, {}).values())
         if n:
             lat, lon = h3i.cell_to_latlng(int(key))
             out.append({"cell": h3i.int_to_str(int(key)), "lat": round(lat, 5),

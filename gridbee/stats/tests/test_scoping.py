@@ -172,3 +172,29 @@ def test_a_drill_downs_count_from_the_sums_is_the_length_of_its_list(history):
                     listed = queries.drill(user, scope, ind, part, period, dim, key).count()
                     pages = queries.drill_pages(user, scope, ind, part, period, dim, key)
                     assert pages.count == listed, (user, ind.code, part, dim)
+
+
+def test_the_overview_splits_events_from_components_and_by_source(client, history):
+    """事件 and 部件 side by side, and the partners' app apart from the other sources; each
+    number lists its own cases."""
+    from gridbee.cases.models import Category
+    from gridbee.stats import aggregates, synthetic
+
+    from .history import at, closed
+
+    component = closed(history, at("2026-03-09"))
+    component.category_id = Category.objects.get(code="damaged_facility").pk
+    synthetic.write([component])
+    aggregates.rebuild()
+    client.force_login(history.reviewer)
+    page = client.get("/stats/", {"period": MARCH})
+    assert page.status_code == 200
+    splits = {s["dim"]: s for s in page.context["splits"]}
+    assert [key for key, _ in splits["group"]["columns"]] == ["event", "component"]
+    assert [key for key, _ in splits["source"]["columns"]] == ["app"]
+    accepted = next(r for r in splits["group"]["rows"] if r["name"] == "立案数")
+    assert [c["value"] for c in accepted["cells"]] == [15, 1]
+    listed = client.get("/api/stats/cases?" + accepted["cells"][1]["drill"]).json()
+    assert listed["count"] == 1 and len(listed["items"]) == 1
+    assert listed["items"][0]["category"] == "市政设施损坏"
+    assert "事件与部件" in page.content.decode()

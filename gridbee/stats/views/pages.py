@@ -36,6 +36,7 @@ def overview(request):
     try:
         scope, period, raw = _common(request)
         data = dashboards.overview(scope, period)
+        data["splits"] = dashboards.splits(scope, period)
         team = queries.team_scope(scope)
         if team is not None:
             team_figures = queries.figures(team, queries.indicators(team), period)
