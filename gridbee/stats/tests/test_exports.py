@@ -2,7 +2,9 @@
 table as XLSX."""
 
 import csv
+import datetime
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -35,8 +37,13 @@ def test_the_cases_behind_a_number_stream_as_csv_and_read_back(client, history):
     assert first["service_request_id"] == first["id"]
     assert first["open311_status"] == "closed"
     assert first["handled_on_time"] == "1"
-    assert first["accept_at"].startswith("2026-03-02T")
-    assert first["verify_pass_at"]
+    # Moments in UTC to the second, as the database writes them (+08:00 in the timeline).
+    opened = Case.objects.get(pk=history.history[0]).opened_at.astimezone(datetime.UTC)
+    assert first["opened_at"] == first["requested_datetime"] == opened.isoformat("T", "seconds")
+    assert first["opened_at"] == "2026-03-02T01:00:00+00:00"
+    assert first["accept_at"] == "2026-03-02T01:30:00+00:00"
+    assert first["verify_pass_at"] == first["updated_datetime"] == first["closed_at"]
+    assert re.fullmatch(r"2026-03-\d\dT\d\d:\d\d:\d\d\+00:00", first["verify_pass_at"])
     overdue = [r for r in rows if r["escalated"] == "1"]
     assert len(overdue) == 2 and all(r["verify_pass_at"] == "" for r in overdue)
 
