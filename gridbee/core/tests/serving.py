@@ -28,7 +28,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(url: str, seconds: float = 60) -> bytes:
+def wait_for(url: str, seconds: float = 180) -> bytes:
+    # A fresh `gridbee up` migrates a new database first: a minute and more on a busy machine.
     deadline = time.monotonic() + seconds
     while True:
         try:
