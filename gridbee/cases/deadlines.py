@@ -25,6 +25,9 @@ def _periods() -> tuple[tuple[datetime.time, datetime.time], ...]:
     return tuple(periods)
 
 
+_warned_years: set[int] = set()
+
+
 @lru_cache(maxsize=4096)
 def is_working_day(day: datetime.date) -> bool:
     try:
@@ -32,7 +35,9 @@ def is_working_day(day: datetime.date) -> bool:
     except NotImplementedError:
         # The calendar package knows the State Council's holidays only up to its release:
         # past that, weekdays work until the package is updated.
-        log.warning("no official holiday data for %s; counting weekdays only", day.year)
+        if day.year not in _warned_years:  # once per year and process, not once per day
+            _warned_years.add(day.year)
+            log.warning("no official holiday data for %s; counting weekdays only", day.year)
         return day.weekday() < 5
 
 

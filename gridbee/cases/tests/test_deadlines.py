@@ -52,6 +52,13 @@ def test_a_year_without_official_data_counts_weekdays():
     assert add_working_minutes(at(2040, 1, 6, 17, 0), 120) == at(2040, 1, 9, 9, 30)  # Fri→Mon
 
 
+def test_a_year_without_official_data_is_logged_once_not_once_a_day(caplog):
+    with caplog.at_level("WARNING", logger="gridbee.cases.deadlines"):
+        add_working_minutes(at(2041, 3, 2, 9, 0), 30 * 8 * 60)  # a month and more of days
+    warned = [r.getMessage() for r in caplog.records if "2041" in r.getMessage()]
+    assert warned == ["no official holiday data for 2041; counting weekdays only"]
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     start=st.datetimes(
