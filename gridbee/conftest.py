@@ -137,7 +137,10 @@ def live_county(transactional_db, settings, tmp_path):
 def _build_county(settings, tmp_path):
     from gridbee.people.tests import county as county_module
     from gridbee.reports.actions import ensure_default_categories
+    from gridbee.stats.defaults import ensure_indicators
 
     settings.MEDIA_ROOT = str(tmp_path)
+    # Migrations seed both; a transactional test's flush before this one may have emptied them.
     ensure_default_categories()
+    ensure_indicators()
     return county_module.build()

@@ -67,9 +67,10 @@ def _apply(
     return changed
 
 
-def update_rules(changes: dict, *, actor) -> EarningRules:
+def update_rules(changes: dict, *, actor, county: str | None = None) -> EarningRules:
+    """Change the caller's county rules (the administrator names the county)."""
     require(actor, Perm.RULES_MANAGE)
-    county = own_county(actor)
+    county = own_county(actor, county)
     with transaction.atomic():
         rules, _created = EarningRules.objects.select_for_update().get_or_create(county_id=county)
         changed = _apply(rules, changes, RULE_FIELDS, county, "rules", actor)
@@ -79,9 +80,10 @@ def update_rules(changes: dict, *, actor) -> EarningRules:
     return rules
 
 
-def items_to_manage(actor):
+def items_to_manage(actor, county: str | None = None):
     require(actor, Perm.SHOP_MANAGE)
-    return in_county(Item.objects.all(), actor)
+    items = in_county(Item.objects.all(), actor)
+    return items.filter(county_id=county) if county else items
 
 
 def save_item(data: dict, *, actor, item_id=None) -> Item:
@@ -89,7 +91,7 @@ def save_item(data: dict, *, actor, item_id=None) -> Item:
     require(actor, Perm.SHOP_MANAGE)
     with transaction.atomic():
         if item_id is None:
-            county = own_county(actor)
+            county = own_county(actor, data.get("county"))
             item = Item(county_id=county, kind=ItemKind.GOODS, price=0)
             missing = {f for f in ("name", "price") if data.get(f) in (None, "")}
             if missing:

@@ -122,10 +122,12 @@ def credited(partner) -> QuerySet[Signup]:
 # --- rules, inbox -------------------------------------------------------------------------------
 
 
-def rule_history(user) -> QuerySet[RuleChange]:
+def rule_history(user, county: str | None = None) -> QuerySet[RuleChange]:
+    """The changes of the caller's county rules; the administrator's, of the county named."""
     if not has_perm(user, Perm.RULES_MANAGE):
         return RuleChange.objects.none()
-    return in_county(RuleChange.objects.select_related("actor"), user)
+    changes = in_county(RuleChange.objects.select_related("actor"), user)
+    return changes.filter(county_id=county) if county else changes
 
 
 def notices_for(user) -> QuerySet[Notice]:

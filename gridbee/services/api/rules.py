@@ -1,6 +1,6 @@
 """The county's rules and shop items over JSON, for its reviewer, with their history."""
 
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from gridbee.core.authz import Perm, needs
 from gridbee.core.schemas import ErrorOut, Id
@@ -13,6 +13,8 @@ from ..schemas import ItemIn, ItemOut, RuleChangeOut, RulesIn, RulesOut
 
 router = Router(tags=["services"])
 ERRORS = dict.fromkeys((400, 401, 403, 404, 409), ErrorOut)
+# Anyone else's county is their own, whatever they name.
+COUNTY = Query("", max_length=12, description="for the administrator: which county (its code)")
 
 
 def rules_out(rules) -> dict:
@@ -37,40 +39,43 @@ def item_out(item) -> dict:
 
 @router.get("/county/rules", response={200: RulesOut, **ERRORS}, auth=LOGGED_IN)
 @needs(Perm.RULES_MANAGE)
-def get_rules(request):
+def get_rules(request, county: str = COUNTY):
     """The county's earning rules, cash grades (fen) and redemption window."""
-    return rules_out(ledger.rules_for(own_county(request.user)))
+    return rules_out(ledger.rules_for(own_county(request.user, county)))
 
 
 @router.patch("/county/rules", response={200: RulesOut, **ERRORS}, auth=LOGGED_IN)
 @needs(Perm.RULES_MANAGE)
-def change_rules(request, body: RulesIn):
+def change_rules(request, body: RulesIn, county: str = COUNTY):
     """Change some of the rules (the fields of GET /county/rules); each change is kept on the
     history and the next award uses it."""
-    return rules_out(actions.update_rules(body.dict(exclude_none=True), actor=request.user))
+    changes = body.dict(exclude_none=True)
+    return rules_out(actions.update_rules(changes, actor=request.user, county=county or None))
 
 
 @router.get("/county/rules/history", response={200: list[RuleChangeOut], **ERRORS}, auth=LOGGED_IN)
 @needs(Perm.RULES_MANAGE)
-def history(request):
+def history(request, county: str = COUNTY):
     return [
         {"at": c.at, "actor": c.actor.name, "subject": c.subject, "field": c.field,
          "old": c.old, "new": c.new}
-        for c in rule_history(request.user)[:500]
+        for c in rule_history(request.user, county or None)[:500]
     ]  # fmt: skip
 
 
 @router.get("/county/shop/items", response={200: list[ItemOut], **ERRORS}, auth=LOGGED_IN)
 @needs(Perm.SHOP_MANAGE)
-def items(request):
+def items(request, county: str = COUNTY):
     """Every item of the county's shop, on sale or not."""
-    return [item_out(i) for i in actions.items_to_manage(request.user).order_by("sort", "id")]
+    found = actions.items_to_manage(request.user, county or None).order_by("sort", "id")
+    return [item_out(i) for i in found]
 
 
 @router.post("/county/shop/items", response={201: ItemOut, **ERRORS}, auth=LOGGED_IN)
 @needs(Perm.SHOP_MANAGE)
-def create_item(request, body: ItemIn):
-    item = actions.save_item(body.dict(exclude_none=True), actor=request.user)
+def create_item(request, body: ItemIn, county: str = COUNTY):
+    data = body.dict(exclude_none=True) | {"county": county}
+    item = actions.save_item(data, actor=request.user)
     return Status(201, item_out(item))
 
 

@@ -170,3 +170,54 @@ def test_one_message_is_marked_read_on_the_page_and_through_the_api(county):
     me.post("/inbox/read/", {"source": "notice", "id": theirs.pk})
     theirs.refresh_from_db()
     assert theirs.read_at is None
+
+
+def test_the_administrator_names_the_county_whose_rules_and_shop_they_change(county):
+    """The administrator serves every county: the page opens on one (the first) with a choice
+    of the others, the API takes the county's code, and a change lands in that county only.
+    Anyone else naming another county still changes and sees their own."""
+    from gridbee.geo.tests import layers
+    from gridbee.people.tests.county import OTHER_COUNTY
+
+    admin = client(county.admin)
+    assert admin.get("/api/county/rules").json()["code"] == "services.county_required"
+    answer = admin.patch(f"/api/county/rules?county={OTHER_COUNTY}", {"check_in_points": 7},
+                         content_type="application/json")  # fmt: skip
+    assert answer.status_code == 200, answer.content
+    assert ledger.rules_for(OTHER_COUNTY).check_in_points == 7
+    assert ledger.rules_for(layers.COUNTY).check_in_points == 1
+    made = admin.post(f"/api/county/shop/items?county={OTHER_COUNTY}",
+                      {"name": "雨衣", "price": 30}, content_type="application/json")  # fmt: skip
+    assert made.status_code == 201 and Item.objects.get(name="雨衣").county_id == OTHER_COUNTY
+    listed = admin.get(f"/api/county/shop/items?county={layers.COUNTY}").json()
+    assert "雨衣" not in {i["name"] for i in listed}
+
+    page = admin.get("/review/rules/")
+    assert page.status_code == 200 and page.context["chosen"] == layers.COUNTY
+    saved = admin.post(
+        f"/review/rules/?county={OTHER_COUNTY}",
+        {"form": "rules", **rule_form(OTHER_COUNTY), "check_in_points": "9"},
+    )
+    assert saved.status_code == 302 and saved["Location"].endswith(f"?county={OTHER_COUNTY}")
+    assert ledger.rules_for(OTHER_COUNTY).check_in_points == 9
+    page = admin.get(f"/review/rules/?county={OTHER_COUNTY}")
+    assert [i.name for i in page.context["items"]] == ["雨衣"]
+    assert {c.field for c in page.context["history"]} == {"check_in_points", "name", "price"}
+
+    reviewer = client(county.reviewer)
+    page = reviewer.get(f"/review/rules/?county={OTHER_COUNTY}")
+    assert page.context["chosen"] == "" and not page.context["items"].filter(name="雨衣")
+    own = {name: value for name, _label, value in page.context["fields"]}
+    assert own["check_in_points"] == 1
+    reviewer.patch(f"/api/county/rules?county={OTHER_COUNTY}", {"check_in_points": 3},
+                   content_type="application/json")  # fmt: skip
+    assert ledger.rules_for(layers.COUNTY).check_in_points == 3
+    assert ledger.rules_for(OTHER_COUNTY).check_in_points == 9
+
+
+def rule_form(county: str) -> dict:
+    """The rules form as the page fills it in (a checkbox sends "on" only when ticked)."""
+    rules = ledger.rules_for(county)
+    values = {name: getattr(rules, name) for name in actions_rules.RULE_FIELDS}
+    return {name: "on" if value is True else str(value) for name, value in values.items()
+            if value is not False}  # fmt: skip
