@@ -82,8 +82,7 @@ def update_rules(changes: dict, *, actor, county: str | None = None) -> EarningR
 
 def items_to_manage(actor, county: str | None = None):
     require(actor, Perm.SHOP_MANAGE)
-    items = in_county(Item.objects.all(), actor)
-    return items.filter(county_id=county) if county else items
+    return in_county(Item.objects.all(), actor, chosen=county)
 
 
 def save_item(data: dict, *, actor, item_id=None) -> Item:

@@ -56,11 +56,17 @@ def counties_to_choose(user) -> QuerySet[Region]:
     return Region.objects.filter(level=Level.COUNTY).order_by("code")
 
 
-def in_county(queryset: QuerySet, user, field: str = "county_id") -> QuerySet:
+def in_county(
+    queryset: QuerySet, user, field: str = "county_id", chosen: str | None = None
+) -> QuerySet:
+    """The rows of the caller's county; the administrator's, of every county or the one
+    chosen. Anyone else's chosen county is ignored: theirs is their own."""
     county = county_of(user)
     if county is None:
         return queryset.none()
-    return queryset if county == ALL else queryset.filter(**{field: county})
+    if county == ALL:
+        return queryset.filter(**{field: chosen}) if chosen else queryset
+    return queryset.filter(**{field: county})
 
 
 def get_visible(queryset: QuerySet, pk):
@@ -126,8 +132,7 @@ def rule_history(user, county: str | None = None) -> QuerySet[RuleChange]:
     """The changes of the caller's county rules; the administrator's, of the county named."""
     if not has_perm(user, Perm.RULES_MANAGE):
         return RuleChange.objects.none()
-    changes = in_county(RuleChange.objects.select_related("actor"), user)
-    return changes.filter(county_id=county) if county else changes
+    return in_county(RuleChange.objects.select_related("actor"), user, chosen=county)
 
 
 def notices_for(user) -> QuerySet[Notice]:
