@@ -50,8 +50,8 @@ class Spec:
     event: tuple[str, ...]
     which: str
     where: dict
-    requires: tuple[dict, ...]
-    excludes: tuple[dict, ...]
+    requires: tuple[tuple[frozenset[str], dict], ...]  # (the condition's kinds, condition)
+    excludes: tuple[tuple[frozenset[str], dict], ...]
     value_from: str
     first_report_only: bool
 
@@ -59,7 +59,8 @@ class Spec:
     def of(cls, m: Measure) -> "Spec":
         events = m.event if isinstance(m.event, list) else [m.event]
         return cls(m.code, m.per, tuple(events), m.which, dict(m.where or {}),
-                   tuple(m.requires or ()), tuple(m.excludes or ()), m.value_from,
+                   tuple((frozenset(_kinds(c)), c) for c in m.requires or ()),
+                   tuple((frozenset(_kinds(c)), c) for c in m.excludes or ()), m.value_from,
                    m.first_report_only)  # fmt: skip
 
 
@@ -90,9 +91,8 @@ def _pick(events: list[Ev], kinds: tuple[str, ...], which: str, where: dict | No
     return found[-1] if which == "last" else found[0]
 
 
-def _holds(events: list[Ev], cond: dict) -> bool:
+def _holds(events: list[Ev], kinds: frozenset[str], cond: dict) -> bool:
     """The case has an event fitting cond; with "which", its first/last of the kinds fits."""
-    kinds = _kinds(cond)
     if "which" in cond:
         ev = _pick(events, kinds, cond["which"], None)
         return ev is not None and _fits(ev, cond)
@@ -139,9 +139,11 @@ def contributions(facts: Facts, events: list[Ev], reports: list[Rep], measures: 
     # Most measures wait for a kind of event the case has not had: skip those without a look.
     present = {e.kind for e in events}
     for m in measures:
-        if any(not (present.intersection(_kinds(c)) and _holds(events, c)) for c in m.requires):
+        if m.per != Per.REPORT and present.isdisjoint(m.event):
             continue
-        if any(present.intersection(_kinds(c)) and _holds(events, c) for c in m.excludes):
+        if any(present.isdisjoint(k) or not _holds(events, k, c) for k, c in m.requires):
+            continue
+        if any(not present.isdisjoint(k) and _holds(events, k, c) for k, c in m.excludes):
             continue
         if m.per == Per.REPORT:
             dating = None
@@ -153,8 +155,6 @@ def contributions(facts: Facts, events: list[Ev], reports: list[Rep], measures: 
                 if m.first_report_only and not rep.is_first:
                     continue
                 yield m.code, local_day(dating.at if dating else rep.at), 0, 0, rep
-            continue
-        if present.isdisjoint(m.event):
             continue
         dating = _pick(events, m.event, m.which, m.where or None)
         if dating is None:

@@ -142,15 +142,26 @@ def _ranges(first: int, last: int, size: int) -> list[tuple[int, int]]:
     return [(lo, min(lo + size - 1, last)) for lo in range(first, last + 1, size)]
 
 
+def _figure(first: int, last: int, measures, sums: Sums) -> int:
+    """Write the contributions of the cases with ids first..last and add them to the sums;
+    returns how many. Each process writes its own (COPY side by side on PostgreSQL; on SQLite
+    the two take turns at the write lock, but make their rows in parallel): rows never cross
+    a process boundary, where pickling them cost as much as making them."""
+    rows = contributions.of_cases((first, last), measures)
+    sums.add(rows)
+    _roomy()
+    with transaction.atomic():
+        contributions.write(rows)
+    return len(rows)
+
+
 def _work(ranges, measures, out) -> None:
-    """A worker process: each range's contributions to the parent, which writes them; its
+    """A worker process: each range's contributions written, its count to the parent; its
     sums at the end."""
     try:
         sums = Sums()
         for first, last in ranges:
-            rows = contributions.of_cases((first, last), measures)
-            sums.add(rows)
-            out.put(("rows", rows))
+            out.put(("written", _figure(first, last, measures, sums)))
         out.put(("sums", sums))
     except BaseException as error:  # the parent stops rather than wait
         out.put(("error", repr(error)))
@@ -159,14 +170,12 @@ def _work(ranges, measures, out) -> None:
 
 
 def _produce(ranges, measures, cases: int):
-    """Yield ("rows", rows) per range and finally ("sums", sums): in this process, or from
-    worker processes forked with the database connection closed (never shared)."""
+    """Yield ("written", count) per range and finally ("sums", sums): in this process, or
+    from worker processes forked with the database connection closed (never shared)."""
     if cases < PARALLEL_FROM or WORKERS < 2 or connection.in_atomic_block:
         sums = Sums()
         for first, last in ranges:
-            rows = contributions.of_cases((first, last), measures)
-            sums.add(rows)
-            yield "rows", rows
+            yield "written", _figure(first, last, measures, sums)
         yield "sums", sums
         return
     connection.close()
@@ -189,7 +198,7 @@ def _produce(ranges, measures, cases: int):
                 continue
             if what == "error":
                 raise RuntimeError(f"a rebuild worker failed: {payload}")
-            if what == "rows":
+            if what == "written":
                 yield what, payload
             else:
                 sums.merge(payload)
@@ -210,11 +219,8 @@ def run(first: int, last: int, cases: int, measures, counties: set[str] | None,
     written, done, daily = 0, 0, 0
     with without_indexes(CaseMeasure, DailyStat):
         for what, payload in _produce(ranges, measures, cases):
-            if what == "rows":
-                _roomy()
-                with transaction.atomic():
-                    contributions.write(payload)
-                written += len(payload)
+            if what == "written":
+                written += payload
                 done += 1
                 if progress:
                     progress(min(cases, done * batch))

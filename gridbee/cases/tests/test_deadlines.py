@@ -70,3 +70,27 @@ def test_adding_then_measuring_working_time_gives_it_back(start, minutes):
     end = add_working_minutes(start, minutes)
     assert end >= start
     assert working_minutes_between(start, end) == minutes
+
+
+moments = st.datetimes(
+    min_value=datetime.datetime(2025, 1, 1), max_value=datetime.datetime(2026, 12, 31)
+).map(lambda d: d.replace(tzinfo=SH))
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=moments, b=moments, c=moments)
+def test_working_time_adds_up_over_any_split_and_never_runs_backwards(a, b, c):
+    a, b, c = sorted([a, b, c])
+    assert working_minutes_between(c, a) == 0
+    ab, bc, ac = (working_minutes_between(x, y) for x, y in ((a, b), (b, c), (a, c)))
+    # Whole minutes are floored per span, so two spans may lose one minute between them.
+    assert ac - 1 <= ab + bc <= ac
+    assert ac <= ((c - a).days + 1) * 7 * 60
+
+
+def test_a_week_of_working_time_counts_each_working_day_whole():
+    # Monday 08:00 to next Monday 08:00 in an ordinary week: five days of seven hours.
+    assert working_minutes_between(at(2026, 11, 23, 8, 0), at(2026, 11, 30, 8, 0)) == 5 * 7 * 60
+    # Across National Day 2026: 30 September, then 1–7 October rest, 8–10 October work
+    # (the 10th a Saturday, 调休), the 11th a Sunday.
+    assert working_minutes_between(at(2026, 9, 30, 0, 0), at(2026, 10, 12, 0, 0)) == 4 * 7 * 60

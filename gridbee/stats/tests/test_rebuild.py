@@ -2,11 +2,12 @@
 worker keeps case by case: the contributions and the daily and monthly sums."""
 
 import pytest
+from django.db import connection
 
 from gridbee.cases.models import Case
 from gridbee.cases.tests.test_workflow import bring, step
 from gridbee.geo.tests import layers
-from gridbee.stats import aggregates, engine
+from gridbee.stats import aggregates, engine, rebuilding
 from gridbee.stats.demo import create_demo_history
 from gridbee.stats.models import CaseMeasure, DailyStat, DirtyDay
 
@@ -44,3 +45,24 @@ def test_the_rebuild_writes_what_refiguring_case_by_case_does(county, monkeypatc
     while DirtyDay.objects.exists():
         aggregates.sum_dirty()
     assert contents() == rebuilt
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="worker processes cannot see SQLite's in-memory test database",
+)
+def test_worker_processes_write_what_one_process_does(live_county, monkeypatch):
+    # The million-case path: forked workers each write their ranges' contributions (COPY side
+    # by side) and hand back their sums, which the parent adds up.
+    create_demo_history(layers.COUNTY, cases=300)
+    monkeypatch.setattr(aggregates, "BATCH", 41)
+    monkeypatch.setattr(rebuilding, "PARALLEL_FROM", 10**9)
+    aggregates.rebuild()
+    alone = contents()
+    monkeypatch.setattr(rebuilding, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(rebuilding, "WORKERS", 2)
+    result = aggregates.rebuild()
+    assert contents() == alone
+    assert result["contributions"] == len(alone[0]) > 3000
+    assert result["daily_rows"] == len(alone[1])
