@@ -152,12 +152,14 @@ def rebuild(counties: Iterable[str] | None = None, progress=None) -> dict:
     started = time.monotonic()
     measures = engine.specs()
     rebuilding.clear()
+    cleared = round(time.monotonic() - started, 1)
     top = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     bounds = Case.objects.aggregate(first=Min("pk"), last=Max("pk"), n=Count("pk"))
-    rows, daily = rebuilding.run(
+    rows, daily, phases = rebuilding.run(
         bounds["first"] or 0, bounds["last"] or -1, bounds["n"], measures,
         set(counties) if counties else None, BATCH, progress,
     )  # fmt: skip
     Watermark.objects.update_or_create(name="events", defaults={"last_id": top})
     return {"cases": bounds["n"], "contributions": rows, "daily_rows": daily,
-            "seconds": round(time.monotonic() - started, 1)}  # fmt: skip
+            "seconds": round(time.monotonic() - started, 1),
+            "phases": {"clear": cleared, **phases}}  # fmt: skip
