@@ -66,3 +66,25 @@ def test_worker_processes_write_what_one_process_does(live_county, monkeypatch):
     assert contents() == alone
     assert result["contributions"] == len(alone[0]) > 3000
     assert result["daily_rows"] == len(alone[1])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_over_figures_replaces_them_and_leaves_the_checks_on(live_county):
+    # Outside a transaction, as `gridbee rebuild-stats` runs: the tables are cleared by
+    # truncation (SQLite with its foreign key check off for that moment) and indexed again.
+    create_demo_history(layers.COUNTY, cases=60)
+    aggregates.rebuild()
+    first = contents()
+    assert len(first[0]) > 500
+    again = aggregates.rebuild()
+    assert contents() == first
+    assert set(again["phases"]) == {"clear", "contributions", "daily_rows", "indexes", "analyze"}
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA foreign_keys")
+            assert cursor.fetchone()[0] == 1
+    names = {index.name for model in (CaseMeasure, DailyStat) for index in model._meta.indexes}
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, CaseMeasure._meta.db_table)
+        found |= connection.introspection.get_constraints(cursor, DailyStat._meta.db_table)
+    assert names <= set(found)
