@@ -60,7 +60,8 @@ def file_report(
     return case, True
 
 
-def record(case: Case, kind: str, *, actor=None, note: str = "", **step) -> CaseEvent:
+def record(case: Case, kind: str, *, actor=None, note: str = "", reason: str = "",
+           **step) -> CaseEvent:  # fmt: skip
     """Write a step on the case's timeline (who, in which role, when, why; `step`: from and to
     which status, whether on time). What follows it is pending until effects.after applies it."""
     return CaseEvent.objects.create(
@@ -69,6 +70,7 @@ def record(case: Case, kind: str, *, actor=None, note: str = "", **step) -> Case
         actor=actor,
         actor_role=actor.role if actor else "",
         note=note.strip()[:500],
+        reason=reason,
         effects_pending=effects.has_effects(case, kind),
         **step,
     )

@@ -42,7 +42,7 @@ REPORTER_NOTES = frozenset({CaseEventKind.HANDLE, CaseEventKind.REOPEN})
 CHOICE_NOTES = {CaseEventKind.REJECT: RejectReason, CaseEventKind.RATE: Rating}
 # What each audience gets of an event. The API's EventOut is these but the actor's name (the
 # staff page shows it), with null for the staff's fields when a reporter asks.
-REPORTER_FIELDS = ("id", "kind", "note", "to_status", "on_time", "at", "photo_ids")
+REPORTER_FIELDS = ("id", "kind", "note", "reason", "to_status", "on_time", "at", "photo_ids")
 STAFF_FIELDS = (*REPORTER_FIELDS, "actor_role", "from_status", "actor")
 FIELDS = {REPORTER: REPORTER_FIELDS, STAFF: STAFF_FIELDS}
 
@@ -59,10 +59,7 @@ def events_of(case: Case):
 
 
 def _note_for_reporter(event: CaseEvent) -> str:
-    choices = CHOICE_NOTES.get(event.kind)
-    if choices is not None:
-        # A rejection recorded with an operator's free text instead of a reason shows nothing.
-        return event.note if event.note in choices.values else ""
+    # A rejection's or rating's free text stays with the staff: the reporter reads its reason.
     return event.note if event.kind in REPORTER_NOTES else ""
 
 
@@ -71,6 +68,7 @@ def _event(event: CaseEvent, audience: str) -> dict:
         "id": event.pk,
         "kind": event.kind,
         "note": event.note if audience == STAFF else _note_for_reporter(event),
+        "reason": event.reason,
         "to_status": event.to_status,
         "on_time": event.on_time,
         "at": event.at,
@@ -102,14 +100,14 @@ def for_page(items: list[dict]) -> list[dict]:
     presentation did not already give."""
     pages = []
     for item in items:
-        note, status = item["note"], item["to_status"]
-        if item["kind"] in CHOICE_NOTES and note:
-            note = label(CHOICE_NOTES[item["kind"]], note)
+        reason, status = item["reason"], item["to_status"]
+        choices = CHOICE_NOTES.get(item["kind"])
         pages.append(
             {
                 **item,
                 "label": label(CaseEventKind, item["kind"]),
-                "note_text": note,
+                "note_text": item["note"],
+                "reason_text": label(choices, reason) if choices and reason else reason,
                 "to_status_label": label(CaseStatus, status) if status else "",
                 "actor": item.get("actor", ""),
             }

@@ -79,6 +79,9 @@ class EventOut(Schema):
     kind: str
     actor_role: str | None = Field(None, description="Staff only (null for reporters).")
     note: str
+    reason: str = Field(
+        "", description="The step's reason among its choices (a rejection's, a rating), or empty."
+    )
     from_status: str | None = Field(None, description="Staff only (null for reporters).")
     to_status: str
     on_time: bool | None

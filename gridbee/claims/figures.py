@@ -60,7 +60,7 @@ def figures(
     }
     claim_of_mediation = dict(Mediation.objects.values_list("case_id", "claim__case_id"))
     rows: dict = {"total": _empty(), "by_type": defaultdict(_empty), "by_body": defaultdict(_empty)}
-    fields = ("case_id", "case__kind", "kind", "to_status", "on_time", "at", "note")
+    fields = ("case_id", "case__kind", "kind", "to_status", "on_time", "at", "reason")
     for e in events.values(*fields).order_by("at", "id"):
         mediation = e["case__kind"] == CaseKind.MEDIATION
         claim = claims.get(claim_of_mediation.get(e["case_id"]) if mediation else e["case_id"])
@@ -85,7 +85,7 @@ def _count(row: dict, e: dict, mediation: bool, claim: dict) -> None:
         row["steps_on_time"] += bool(e["on_time"])
     if kind == K.RATE:
         row["rated"] += 1
-        row["satisfied"] += e["note"] in SATISFIED
+        row["satisfied"] += e["reason"] in SATISFIED
     if mediation:
         row["mediations"] += kind == K.OPENED
         row["agreed"] += e["to_status"] == S.AGREED and kind in (K.CONFIRM, K.COUNTERSIGN)

@@ -2,12 +2,12 @@
 case; staff see it with the roles of who acted; the other party never sees the claimants'
 phones."""
 
-from gridbee.cases.choices import CaseEventKind, CaseKind, CaseStatus
+from gridbee.cases.choices import CaseEventKind, CaseKind, CaseStatus, Rating
 from gridbee.cases.models import Case
 from gridbee.people.queries import partner_of, region_scope
 
 from . import limitation, queries
-from .choices import ClaimType, Performance
+from .choices import ClaimRefusal, ClaimType, MediationRefusal, Performance
 from .guidance import PAYMENT_ORDER
 
 
@@ -21,12 +21,29 @@ def county_of(user) -> str | None:
     return user.region_id if prefix else None
 
 
+# The choices each step's reason comes from, by the kind of case.
+REASONS = {
+    (CaseKind.CLAIM, CaseEventKind.REJECT): ClaimRefusal,
+    (CaseKind.MEDIATION, CaseEventKind.REJECT): MediationRefusal,
+    (CaseKind.CLAIM, CaseEventKind.RATE): Rating,
+    (CaseKind.MEDIATION, CaseEventKind.RATE): Rating,
+    (CaseKind.MEDIATION, CaseEventKind.PERFORM): Performance,
+}
+
+
+def _reason_label(case: Case, kind: str, reason: str) -> str:
+    choices = REASONS.get((case.kind, kind))
+    return str(choices(reason).label) if choices and reason in choices.values else reason
+
+
 def _events(case: Case) -> list[dict]:
     return [
         {
             "kind": e.kind,
             "label": str(CaseEventKind(e.kind).label) if e.kind in CaseEventKind.values else e.kind,
             "note": e.note,
+            "reason": e.reason,
+            "reason_label": _reason_label(case, e.kind, e.reason),
             "at": e.at,
             "actor_role": e.actor_role or None,
         }

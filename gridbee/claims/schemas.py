@@ -38,6 +38,8 @@ class EventOut(Schema):
     kind: str
     label: str
     note: str
+    reason: str = Field("", description="The step's reason among its choices, or empty.")
+    reason_label: str = ""
     at: datetime.datetime
     actor_role: str | None
 

@@ -43,12 +43,12 @@ def _cases(which: Q) -> QuerySet:
 def _timelines(which: Q) -> Iterator[tuple[int, list[engine.Ev]]]:
     """(case id, its events in timeline order) for the cases that have events, by case id."""
     rows = CaseEvent.objects.filter(which).values_list(
-        "case_id", "kind", "at", "on_time", "from_status", "to_status", "note"
+        "case_id", "kind", "at", "on_time", "from_status", "to_status", "note", "reason"
     )
     Ev = engine.Ev
     for case_id, group in groupby(raw(rows.order_by("case_id", "at", "id")), itemgetter(0)):
-        yield case_id, [Ev(kind, aware(at), on_time, fs, ts, note)
-                        for _, kind, at, on_time, fs, ts, note in group]  # fmt: skip
+        yield case_id, [Ev(kind, aware(at), on_time, fs, ts, note, reason)
+                        for _, kind, at, on_time, fs, ts, note, reason in group]  # fmt: skip
 
 
 def _reports(which: Q) -> dict[int, list[engine.Rep]]:

@@ -3,7 +3,8 @@ models.Measure), computed from its timeline alone, so a rebuild, the worker and 
 agree by construction.
 
 A condition is a dict over case events: {"event": "handle" | [...], "which": "first"|"last",
-"on_time": bool, "from": [statuses], "to": [statuses], "note_in": [values]}. "@opened" is the
+"on_time": bool, "from": [statuses], "to": [statuses], "reason_in": [the step's reasons, as a
+rating], "note_in": [free notes]}. "@opened" is the
 case's opening and "@report" a report's arrival, which every kind of case has."""
 
 import datetime
@@ -30,6 +31,7 @@ class Ev:
     from_status: str = ""
     to_status: str = ""
     note: str = ""
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ def _fits(ev: Ev, cond: dict) -> bool:
     if "from" in cond and ev.from_status not in cond["from"]:
         return False
     if "to" in cond and ev.to_status not in cond["to"]:
+        return False
+    if "reason_in" in cond and ev.reason not in cond["reason_in"]:
         return False
     return not ("note_in" in cond and ev.note not in cond["note_in"])
 

@@ -37,7 +37,7 @@ MEASURES = [
     ("rated", "评价数", {"event": ["rate"], "which": "last"}),
     ("satisfied", "满意数",
      {"event": ["rate"], "which": "last",
-      "requires": [{"event": "rate", "which": "last", "note_in": ["satisfied", "fairly"]}]}),
+      "requires": [{"event": "rate", "which": "last", "reason_in": ["satisfied", "fairly"]}]}),
     ("responded_on_time", "按时响应数",
      {"event": ["accept", "reject"], "where": {"on_time": True}}),
     ("reports", "上报条数", {"per": "report", "event": ["@report"]}),

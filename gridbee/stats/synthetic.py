@@ -38,10 +38,15 @@ class Plan:
     kind: str = "report"
 
 
+# The steps whose plan gives a reason among their choices (a rejection's, a rating), not a note.
+REASONED = ("reject", "rate")
+
+
 def _event(kind, at, on_time=None, from_status="", to_status="", note="") -> dict:
+    reason, note = (note, "") if kind in REASONED else ("", note)
     return {"kind": kind, "at": at, "on_time": on_time, "from_status": from_status,
-            "to_status": to_status, "note": note, "actor_id": None, "actor_role": "",
-            "effects_pending": False}  # fmt: skip
+            "to_status": to_status, "note": note, "reason": reason, "actor_id": None,
+            "actor_role": "", "effects_pending": False}  # fmt: skip
 
 
 def write(plans: list[Plan], batch: int = 2000) -> list[int]:
@@ -76,6 +81,7 @@ def write(plans: list[Plan], batch: int = 2000) -> list[int]:
 
 def _build(plan: Plan) -> tuple[Case, list[dict]]:
     status, rework, closed_at, rating, department = S.REPORTED, 0, None, "", None
+    reject_reason = ""
     events = [_event("opened", plan.opened_at)]
     for action, minutes, on_time, note in plan.steps:
         if isinstance(minutes, datetime.datetime):
@@ -92,6 +98,8 @@ def _build(plan: Plan) -> tuple[Case, list[dict]]:
             rework += 1
         if action in ("verify_pass", "reject"):
             closed_at = at
+        if action == "reject":
+            reject_reason = note
         if action == "reopen":
             closed_at, rating = None, ""
         if action == "rate":
@@ -104,7 +112,7 @@ def _build(plan: Plan) -> tuple[Case, list[dict]]:
         grid_id=plan.grid_id, region_id=plan.region, county_id=plan.county, lat=plan.lat,
         lon=plan.lon, h3_cell=plan.h3_cell, report_count=1, opened_at=plan.opened_at,
         last_report_at=plan.opened_at, closed_at=closed_at, version=len(plan.steps),
-        department_id=department, rework_count=rework, rating=rating,
+        department_id=department, rework_count=rework, rating=rating, reject_reason=reject_reason,
         escalation_count=sum(1 for s in plan.steps if s[0] == "escalate"),
     )  # fmt: skip
     return case, events

@@ -85,7 +85,8 @@ class Case(models.Model):
 
 
 class CaseEvent(models.Model):
-    """One step on a case's timeline: who, in which role, when, and a note."""
+    """One step on a case's timeline: who, in which role, when, why (a reason from the step's
+    choices: a rejection's, a rating) and a free note."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=CaseEventKind.choices)
@@ -94,6 +95,7 @@ class CaseEvent(models.Model):
     )
     actor_role = models.CharField(max_length=20, blank=True)
     note = models.CharField(max_length=500, blank=True)
+    reason = models.CharField(max_length=30, blank=True)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
     # Whether this step came within its deadline (None when the step had none).

@@ -103,9 +103,20 @@ def test_a_rejection_shows_its_reason_never_an_operators_words(client, county):
     with_words = another_case(county, "words")
     step(county, with_words, "reject", reason="false_report", note="此人屡报不实")
     client.force_login(county.partner_user)
-    for case, note in ((with_words, ""), (plain, "duplicate")):
+    # The reason is kept beside the operator's words, not instead of them (it was lost).
+    for case, reason, shown in (
+        (with_words, "false_report", "虚假上报"),
+        (plain, "duplicate", "重复上报"),
+    ):
         events = client.get(f"/api/cases/{case.pk}/timeline").json()
-        assert [e["note"] for e in events if e["kind"] == "reject"] == [note]
+        rejection = [(e["reason"], e["note"]) for e in events if e["kind"] == "reject"]
+        assert rejection == [(reason, "")]
         page = client.get(f"/report/case/{case.pk}/")
         assert "此人屡报不实" not in page.content.decode()
-        assert [t["note"] for t in page.context["timeline"] if t["kind"] == "reject"] == [note]
+        assert [t["reason"] for t in page.context["timeline"] if t["kind"] == "reject"] == [reason]
+        assert shown in page.content.decode()
+    client.force_login(county.operator)
+    staff = client.get(f"/api/cases/{with_words.pk}/timeline").json()
+    assert [(e["reason"], e["note"]) for e in staff if e["kind"] == "reject"] == [
+        ("false_report", "此人屡报不实")
+    ]

@@ -56,7 +56,9 @@ def test_figures_count_claims_and_mediations_per_type_and_body(county):
     act(county.mediator, m, K.AGREE, note=AGREEMENT)
     act(county.platform_user, m, K.COUNTERSIGN)
     act(county.partner_user, m, K.CONFIRM)
-    act(county.partner_user, mediation.claim.case_id, K.RATE, reason="satisfied")
+    # With a comment: the rating still counts (it hid behind the note until the reason had a
+    # column of its own).
+    act(county.partner_user, mediation.claim.case_id, K.RATE, reason="satisfied", note="很耐心")
     other, _ = actions.raise_claim(county.partner_user, type="housing", facts="租房",
                                    respondent_name="无", known_on=mediation.claim.known_on,
                                    idempotency_key="other")  # fmt: skip

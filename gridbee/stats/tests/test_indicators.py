@@ -4,6 +4,7 @@ exactly, the 缓办 switch, working time, and a case that changes after its day 
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from gridbee.geo.tests import layers
 from gridbee.stats import aggregates, queries, synthetic
@@ -125,3 +126,20 @@ def test_claims_are_counted_by_rows_not_code(county):
         "claim_satisfaction": 100.0,
     }
     assert county_figures()["reported"] == 1
+
+
+def test_a_rating_with_a_comment_counts_by_its_reason(county):
+    # Rated through the workflow, each with the reporter's words beside the rating.
+    from gridbee.cases.tests.test_timeline_presenters import another_case
+    from gridbee.cases.tests.test_workflow import bring
+    from gridbee.cases.tests.test_workflow import step as act
+
+    pleased, displeased = bring(county, "closed"), another_case(county, "second")
+    for action in ("accept", "dispatch", "sign", "handle", "verify_pass"):
+        act(county, displeased, action)
+    act(county, pleased, "rate", reason="fairly", note="处理得还行")
+    act(county, displeased, "rate", reason="dissatisfied", note="拖了三天")
+    aggregates.refigure([pleased.pk, displeased.pk])
+    today = timezone.localdate()
+    got = county_figures(Period("range", today, today), {"satisfaction"})
+    assert got == {"satisfaction": 50.0}
