@@ -3,9 +3,9 @@ models.Measure), computed from its timeline alone, so a rebuild, the worker and 
 agree by construction.
 
 A condition is a dict over case events: {"event": "handle" | [...], "which": "first"|"last",
-"on_time": bool, "from": [statuses], "to": [statuses], "reason_in": [the step's reasons, as a
-rating], "note_in": [free notes]}. "@opened" is the
-case's opening and "@report" a report's arrival, which every kind of case has."""
+"on_time": bool, "from": [statuses], "to": [statuses], "reason_in": [the step's reasons, such
+as ratings], "note_in": [free notes]}. "@opened" is the case's opening and "@report" a
+report's arrival, which every kind of case has."""
 
 import datetime
 import zoneinfo
