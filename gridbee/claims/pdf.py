@@ -24,6 +24,7 @@ from . import limitation
 from .choices import ClaimType, Performance
 from .guidance import PAYMENT_ORDER
 from .models import Claim, Mediation
+from .presenters import reason_label
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -84,7 +85,8 @@ def _timeline(case) -> list:
     for event in case.events.select_related("actor").order_by("at", "id"):
         label = CaseEventKind(event.kind).label if event.kind in CaseEventKind.values else ""
         who = event.actor.name if event.actor_id else "系统"
-        note = f"：{event.note}" if event.note else ""
+        said = "，".join(filter(None, [reason_label(case, event.kind, event.reason), event.note]))
+        note = f"：{said}" if said else ""
         blocks.append(_p(f"{_when(event.at)} {label}（{who}）{note}"))
     return blocks
 

@@ -31,7 +31,7 @@ REASONS = {
 }
 
 
-def _reason_label(case: Case, kind: str, reason: str) -> str:
+def reason_label(case: Case, kind: str, reason: str) -> str:
     choices = REASONS.get((case.kind, kind))
     return str(choices(reason).label) if choices and reason in choices.values else reason
 
@@ -43,7 +43,7 @@ def _events(case: Case) -> list[dict]:
             "label": str(CaseEventKind(e.kind).label) if e.kind in CaseEventKind.values else e.kind,
             "note": e.note,
             "reason": e.reason,
-            "reason_label": _reason_label(case, e.kind, e.reason),
+            "reason_label": reason_label(case, e.kind, e.reason),
             "at": e.at,
             "actor_role": e.actor_role or None,
         }

@@ -25,12 +25,17 @@ def test_the_case_file_holds_parties_facts_minutes_and_the_agreement(county):
     act(county.mediator, m, K.DISPATCH, extra={"mediator": county.mediator.pk})
     act(county.mediator, m, K.SESSION, note="第一次调解：双方对欠薪金额无异议")
     act(county.mediator, m, K.AGREE, note=AGREEMENT)
+    act(county.platform_user, m, K.COUNTERSIGN)
+    act(county.partner_user, m, K.CONFIRM)
+    act(county.partner_user, mediation.claim.case_id, K.RATE, reason="fairly", note="调解员很耐心")
     mediation.refresh_from_db()
     for case in (mediation.case, mediation.claim.case):
         text = "".join(text_of(pdf.case_file(case)).split())
         assert AGREEMENT in text
         assert "十一月工资3200元未发放" in text and "王小明" in text
         assert "双方对欠薪金额无异议" in text and mediation.serial in text
+    # The claim's file names the rating and the claimant's words beside it.
+    assert "基本满意，调解员很耐心" in "".join(text_of(pdf.case_file(mediation.claim.case)).split())
 
 
 def test_the_arbitration_application_is_prefilled(county):
