@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from itertools import repeat
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from . import contributions, engine
 from .engine import COUNTY, DAY, KIND, MEASURE, MINUTES, MONTH, WORK  # places in a row
@@ -176,9 +176,24 @@ def _figure(first: int, last: int, measures, sums: Sums) -> int:
     return len(rows)
 
 
+# A worker's inherited connections: kept, never closed nor collected (either would end the
+# parent's session on its socket).
+_inherited = []
+
+
+def _own_connections() -> None:
+    """In a forked worker: a connection of its own for every alias. What it inherited may be
+    open after all (one the parent opened in another context, which this process sees as its
+    own): its socket is the parent's, and two workers writing on it mix their messages."""
+    for conn in connections.all(initialized_only=True):
+        _inherited.append(conn)
+        connections[conn.alias] = connections.create_connection(conn.alias)
+
+
 def _work(ranges, measures, out) -> None:
     """A worker process: each range's contributions written, its count to the parent; its
     sums at the end."""
+    _own_connections()
     try:
         sums = Sums()
         for first, last in ranges:
@@ -187,7 +202,7 @@ def _work(ranges, measures, out) -> None:
     except BaseException as error:  # the parent stops rather than wait
         out.put(("error", repr(error)))
     finally:
-        connection.close()
+        connections.close_all()
 
 
 def _produce(ranges, measures, cases: int):
