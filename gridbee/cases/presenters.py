@@ -37,9 +37,10 @@ REPORTER_KINDS = frozenset(
     }
 )
 # Of those, the steps whose note the reporter reads: the department's result and their own
-# reopening note, written for them; a rejection's reason and their own rating, which are choices.
+# reopening note, written for them. Every step's reason (a rejection's, a rating) is a choice
+# they read, labelled from these.
 REPORTER_NOTES = frozenset({CaseEventKind.HANDLE, CaseEventKind.REOPEN})
-CHOICE_NOTES = {CaseEventKind.REJECT: RejectReason, CaseEventKind.RATE: Rating}
+REASON_CHOICES = {CaseEventKind.REJECT: RejectReason, CaseEventKind.RATE: Rating}
 # What each audience gets of an event. The API's EventOut is these but the actor's name (the
 # staff page shows it), with null for the staff's fields when a reporter asks.
 REPORTER_FIELDS = ("id", "kind", "note", "reason", "to_status", "on_time", "at", "photo_ids")
@@ -101,7 +102,7 @@ def for_page(items: list[dict]) -> list[dict]:
     pages = []
     for item in items:
         reason, status = item["reason"], item["to_status"]
-        choices = CHOICE_NOTES.get(item["kind"])
+        choices = REASON_CHOICES.get(item["kind"])
         pages.append(
             {
                 **item,

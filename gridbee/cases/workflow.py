@@ -88,8 +88,8 @@ def act(
         case.version += 1
         case.save()
         event = record(case, action, actor=actor, note=note, reason=reason if step.reasons else "",
-                       from_status=source,
-                       to_status=case.status, on_time=on_time, at=now, **place)  # fmt: skip
+                       from_status=source, to_status=case.status, on_time=on_time, at=now,
+                       **place)  # fmt: skip
         for n, photo in enumerate(processed if step.photos else ()):
             name = f"{case.pk}-{event.pk}-{n + 1}.jpg"
             event.photos.create(

@@ -4,6 +4,7 @@ phones."""
 
 from gridbee.cases.choices import CaseEventKind, CaseKind, CaseStatus, Rating
 from gridbee.cases.models import Case
+from gridbee.cases.presenters import label
 from gridbee.people.queries import partner_of, region_scope
 
 from . import limitation, queries
@@ -33,7 +34,7 @@ REASONS = {
 
 def reason_label(case: Case, kind: str, reason: str) -> str:
     choices = REASONS.get((case.kind, kind))
-    return str(choices(reason).label) if choices and reason in choices.values else reason
+    return label(choices, reason) if choices and reason else reason
 
 
 def _events(case: Case) -> list[dict]:

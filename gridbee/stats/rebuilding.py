@@ -170,7 +170,6 @@ def _figure(first: int, last: int, measures, sums: Sums) -> int:
     a process boundary, where pickling them cost as much as making them."""
     rows = contributions.of_cases((first, last), measures)
     sums.add(rows)
-    _roomy()
     with transaction.atomic():
         contributions.write(rows)
     return len(rows)
@@ -194,6 +193,7 @@ def _work(ranges, measures, out) -> None:
     """A worker process: each range's contributions written, its count to the parent; its
     sums at the end."""
     _own_connections()
+    _roomy()
     try:
         sums = Sums()
         for first, last in ranges:
@@ -209,6 +209,7 @@ def _produce(ranges, measures, cases: int):
     """Yield ("written", count) per range and finally ("sums", sums): in this process, or
     from worker processes forked with the database connection closed (never shared)."""
     if cases < PARALLEL_FROM or WORKERS < 2 or connection.in_atomic_block:
+        _roomy()
         sums = Sums()
         for first, last in ranges:
             yield "written", _figure(first, last, measures, sums)

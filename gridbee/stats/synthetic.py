@@ -6,6 +6,7 @@ history, written as it would have been."""
 import datetime
 from dataclasses import dataclass, field
 
+from gridbee.cases import kinds
 from gridbee.cases.choices import CaseStatus as S
 from gridbee.cases.choices import Urgency
 from gridbee.cases.models import Case, CaseEvent
@@ -38,12 +39,7 @@ class Plan:
     kind: str = "report"
 
 
-# The steps whose plan gives a reason among their choices (a rejection's, a rating), not a note.
-REASONED = ("reject", "rate")
-
-
-def _event(kind, at, on_time=None, from_status="", to_status="", note="") -> dict:
-    reason, note = (note, "") if kind in REASONED else ("", note)
+def _event(kind, at, on_time=None, from_status="", to_status="", note="", reason="") -> dict:
     return {"kind": kind, "at": at, "on_time": on_time, "from_status": from_status,
             "to_status": to_status, "note": note, "reason": reason, "actor_id": None,
             "actor_role": "", "effects_pending": False}  # fmt: skip
@@ -82,6 +78,7 @@ def write(plans: list[Plan], batch: int = 2000) -> list[int]:
 def _build(plan: Plan) -> tuple[Case, list[dict]]:
     status, rework, closed_at, rating, department = S.REPORTED, 0, None, "", None
     reject_reason = ""
+    steps = kinds.get(plan.kind).steps
     events = [_event("opened", plan.opened_at)]
     for action, minutes, on_time, note in plan.steps:
         if isinstance(minutes, datetime.datetime):
@@ -106,7 +103,9 @@ def _build(plan: Plan) -> tuple[Case, list[dict]]:
             rating = note
         if action == "dispatch":
             department = plan.department_id
-        events.append(_event(action, at, on_time, source, status, note or ""))
+        # A step that takes a reason (a rejection's, a rating) gets the plan's text as one.
+        reason, note = (note, "") if action in steps and steps[action].reasons else ("", note)
+        events.append(_event(action, at, on_time, source, status, note or "", reason))
     case = Case(
         kind=plan.kind, category_id=plan.category_id, status=status, urgency=Urgency.ORDINARY,
         grid_id=plan.grid_id, region_id=plan.region, county_id=plan.county, lat=plan.lat,

@@ -26,8 +26,8 @@ def rules(request):
     counties = counties_to_choose(request.user)
     chosen = ""
     if counties:
-        asked = counties.filter(code=request.GET.get("county", "")).first()
-        chosen = (asked or counties[0]).code
+        asked = request.GET.get("county", "")
+        chosen = next((c.code for c in counties if c.code == asked), counties[0].code)
     if request.method == "POST":
         try:
             if request.POST.get("form") == "item":
